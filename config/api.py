@@ -1,0 +1,23 @@
+"""The one JSON API: a router per app, token authentication, the OpenAPI document at
+/api/openapi.json (R-API-1)."""
+
+from ninja import NinjaAPI
+
+from kam.accounts.api import router as accounts_router
+from kam.contacts.api import router as contacts_router
+from kam.interactions.api import router as interactions_router
+from kam.search.api import router as search_router
+from kam.users.api import TokenAuth
+
+api = NinjaAPI(
+    title="KAM API",
+    version="1",
+    description="Key-account sales management. Authenticate with `Authorization: Bearer <token>`.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/accounts", accounts_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/interactions", interactions_router)
+api.add_router("/search", search_router)

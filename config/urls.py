@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import set_language
+
+from config.api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("kam.core.urls")),
+    path("users/", include("kam.users.urls")),
+    path("accounts/", include("kam.accounts.urls")),
+    path("contacts/", include("kam.contacts.urls")),
+    path("interactions/", include("kam.interactions.urls")),
+    path("search/", include("kam.search.urls")),
+    path("audit/", include("kam.audit.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,56 @@
+"""Visibility and edit rights for accounts — the one place R-SEC-1 is decided.
+
+Everything under an account (people, interactions, later leads, opportunities, contracts) is
+visible exactly when its account is, so every other app filters through `account_visibility_q`
+with the path to its account (`"account__"`). Pages, the API, search, exports and counts all
+start from these functions; nothing else decides who sees what.
+"""
+
+from django.db.models import Q
+
+from kam.accounts.models import Account, AccountTeamMember
+from kam.users.models import User
+from kam.users.selectors import user_subordinate_ids
+
+_SCOPE_CACHE_ATTR = "_kam_owner_scope"
+
+
+def owner_scope_ids(user: User) -> frozenset[int]:
+    """The user and everyone below them in the reports-to chain (cached on the user object)."""
+    cached: frozenset[int] | None = getattr(user, _SCOPE_CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset({user.pk} | user_subordinate_ids(user))
+        setattr(user, _SCOPE_CACHE_ATTR, cached)
+    return cached
+
+
+def account_visibility_q(user: User, prefix: str = "") -> Q:
+    """A filter selecting the accounts `user` may see; `prefix` is the path to the account."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.sees_everything:
+        return Q()
+    scope = owner_scope_ids(user)
+    member_of = AccountTeamMember.objects.filter(user_id__in=scope).values("account_id")
+    return (
+        Q(**{f"{prefix}owner_id__in": scope})
+        | Q(**{f"{prefix}pk__in": member_of})
+        | Q(**{f"{prefix}owner__isnull": True})
+    )
+
+
+def account_can_view(user: User, account: Account) -> bool:
+    return Account.objects.filter(account_visibility_q(user), pk=account.pk).exists()
+
+
+def account_can_edit(user: User, account: Account) -> bool:
+    """Owners and their managers edit; team members and pool viewers only read."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.sees_everything:
+        return True
+    return account.owner_id is not None and account.owner_id in owner_scope_ids(user)
+
+
+def account_can_create(user: User) -> bool:
+    return user.is_authenticated and user.is_active

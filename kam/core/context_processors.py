@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+NAVIGATION = [
+    ("core:home", _("工作台"), "home"),
+    ("accounts:list", _("客户"), "accounts"),
+    ("contacts:list", _("关键人"), "contacts"),
+    ("interactions:list", _("拜访记录"), "interactions"),
+    ("search:results", _("搜索"), "search"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    path = request.path
+    items = []
+    for url_name, label, key in NAVIGATION:
+        url = reverse(url_name)
+        active = path.startswith(url) if url != "/" else path == "/"
+        items.append({"url": url, "label": label, "key": key, "active": active})
+    return {"nav_items": items}

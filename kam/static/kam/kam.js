@@ -1,0 +1,39 @@
+// KAM page behaviour that several pages share. No inline scripts anywhere (strict CSP):
+// pages mark elements with data-* attributes and this file wires them up.
+(function () {
+  "use strict";
+
+  // <form data-confirm="…"> asks before submitting a destructive action.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+
+  // <div class="sparkline" data-series="[1,2,3]"> draws a small line chart with ECharts.
+  // <div class="chart" data-chart='{"echarts option"}'> draws a full chart.
+  function drawCharts(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll("[data-series]").forEach(function (el) {
+      if (el.dataset.drawn) { return; }
+      el.dataset.drawn = "1";
+      var series = JSON.parse(el.dataset.series);
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption({
+        animation: false, grid: { left: 2, right: 2, top: 4, bottom: 4 },
+        xAxis: { type: "category", show: false, data: series.map(function (_, i) { return i; }) },
+        yAxis: { type: "value", show: false, min: 0, max: 5 },
+        series: JSON.parse(el.dataset.legend || "[]").map(function (name, i) {
+          return { type: "line", name: name, data: series.map(function (row) { return row[i]; }),
+                   symbol: "none", lineStyle: { width: 1.5 } };
+        })
+      });
+    });
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) { return; }
+      el.dataset.drawn = "1";
+      window.echarts.init(el, null, { renderer: "svg" }).setOption(JSON.parse(el.dataset.chart));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+})();

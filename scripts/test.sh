@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up, then run every check CI runs: ruff, mypy, the suite on SQLite, the same suite on
+# PostgreSQL, and the browser tests in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+
+# pytest exits 5 when it collected nothing; that is a failure here, as is any other non-zero.
+run_pytest() {
+  local status=0
+  pytest "$@" || status=$?
+  if [ "$status" -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi
+  return "$status"
+}
+
+log "ruff"
+ruff check .
+ruff format --check .
+log "mypy"
+mypy .
+
+log "tests on SQLite"
+run_pytest -q -m "not e2e"
+
+log "tests on PostgreSQL"
+source scripts/postgres.sh
+DATABASE_URL="$KAM_TEST_DATABASE_URL" run_pytest -q -m "not e2e"
+
+log "browser tests (Chromium)"
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+[ -x "$CHROMIUM_PATH" ] || apt_install chromium
+fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || apt_install fonts-wqy-microhei
+CHROMIUM_PATH="$CHROMIUM_PATH" run_pytest -q -m e2e tests/e2e

@@ -1,0 +1,77 @@
+"""Boring factories: one per model, sensible Chinese defaults, nothing clever."""
+
+from datetime import UTC, datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from kam.accounts.enums import Industry, Level
+from kam.accounts.models import Account, AccountTeamMember
+from kam.contacts.models import Contact
+from kam.interactions.enums import InteractionKind
+from kam.interactions.models import Interaction
+from kam.users.enums import Role
+from kam.users.models import Team, User
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"销售{n}部")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"员工{n}")
+    role = Role.ACCOUNT_MANAGER
+    team = factory.SubFactory(TeamFactory)
+    password = factory.django.Password("kam-test-pass")
+
+
+class AccountFactory(DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    name = factory.Sequence(lambda n: f"测试客户{n}有限公司")
+    name_normalized = factory.LazyAttribute(lambda o: o.name)
+    industry = Industry.MANUFACTURING
+    province = "陕西"
+    city = "西安"
+    level = Level.CITY
+    owner = factory.SubFactory(UserFactory)
+    team = factory.LazyAttribute(lambda o: o.owner.team if o.owner else None)
+
+
+class AccountTeamMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = AccountTeamMember
+
+    account = factory.SubFactory(AccountFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "solution"
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"联系人{n}")
+    title = "信息中心主任"
+
+
+class InteractionFactory(DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    account = factory.SubFactory(AccountFactory)
+    kind = InteractionKind.VISIT
+    occurred_at = factory.LazyFunction(lambda: datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+    subject = factory.Sequence(lambda n: f"拜访{n}")
+    content = "沟通了项目需求。"
+    created_by = factory.LazyAttribute(lambda o: o.account.owner)
