@@ -66,6 +66,10 @@ class Contact(models.Model):
     guide_level = models.PositiveSmallIntegerField(
         _("向导级别"), choices=GuideLevel.choices, default=GuideLevel.NONE
     )
+    # Why the status last changed (e.g. "调任集团采购部") and when: the people map keeps the
+    # person, greyed, so the history of the relationship is not lost.
+    status_note = models.CharField(_("状态说明"), max_length=200, blank=True)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
     last_contact_at = models.DateTimeField(_("最近接触"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
