@@ -17,7 +17,7 @@ apt_install() {
 }
 
 # uv gives locked, fast installs and fetches Python 3.12 itself where it is missing.
-if ! command -v uv >/dev/null 2>&1; then
+if ! uv --version >/dev/null 2>&1; then
   for candidate in python3.12 python3; do
     if command -v "$candidate" >/dev/null 2>&1; then PYTHON=$candidate; break; fi
   done

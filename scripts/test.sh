@@ -31,4 +31,4 @@ log "browser tests (Chromium)"
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 [ -x "$CHROMIUM_PATH" ] || apt_install chromium
 fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || apt_install fonts-wqy-microhei
-CHROMIUM_PATH="$CHROMIUM_PATH" run_pytest -q -m e2e tests/e2e
+CHROMIUM_PATH="$CHROMIUM_PATH" run_pytest -q -m e2e

@@ -6,8 +6,13 @@ company (GM, admin, finance)
     └── 二组: other_manager ← other_rep
 """
 
+import os
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Browser, sync_playwright
 
 from kam.users.enums import Role
 from kam.users.models import User
@@ -106,3 +111,27 @@ def client_for(user: User) -> Client:
 @pytest.fixture
 def rep_client(rep) -> Client:
     return client_for(rep)
+
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures in the
+# same thread are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=settings.CHROMIUM_PATH,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()

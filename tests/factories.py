@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from kam.accounts.enums import Industry, Level
 from kam.accounts.models import Account, AccountTeamMember
+from kam.accounts.names import account_name_normalize
 from kam.contacts.models import Contact
 from kam.interactions.enums import InteractionKind
 from kam.interactions.models import Interaction
@@ -38,7 +39,7 @@ class AccountFactory(DjangoModelFactory):
         model = Account
 
     name = factory.Sequence(lambda n: f"测试客户{n}有限公司")
-    name_normalized = factory.LazyAttribute(lambda o: o.name)
+    name_normalized = factory.LazyAttribute(lambda o: account_name_normalize(o.name))
     industry = Industry.MANUFACTURING
     province = "陕西"
     city = "西安"
@@ -75,3 +76,25 @@ class InteractionFactory(DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"拜访{n}")
     content = "沟通了项目需求。"
     created_by = factory.LazyAttribute(lambda o: o.account.owner)
+
+
+# ---- contacts ----
+class EngagementPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "contacts.EngagementPlan"
+
+    contact = factory.SubFactory(ContactFactory)
+    our_executive = factory.LazyAttribute(lambda o: o.contact.account.owner)
+    purpose = "季度高层拜访"
+    cadence_days = 30
+    next_due = factory.LazyFunction(lambda: datetime(2026, 12, 1, tzinfo=UTC).date())
+
+
+class GuideCostFactory(DjangoModelFactory):
+    class Meta:
+        model = "contacts.GuideCost"
+
+    contact = factory.SubFactory(ContactFactory)
+    kind = "money"
+    spent_on = factory.LazyFunction(lambda: datetime(2026, 11, 1, tzinfo=UTC).date())
+    amount = "100.00"

@@ -1,9 +1,33 @@
-from django.db.models import QuerySet
+"""Reads for accounts. Every query starts from `accounts_visible_to` (R-SEC-1)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.accounts.models import Account
-from kam.accounts.rules import account_visibility_q
-from kam.users.models import User
+from kam.accounts.models import (
+    Account,
+    AccountTeamMember,
+    CoreFieldVerification,
+    GradeChange,
+    OwnerChange,
+)
+from kam.accounts.names import (
+    KEY_SEPARATOR,
+    account_name_normalize,
+    key_regions,
+    key_rest,
+    name_similarity,
+)
+from kam.accounts.rules import account_visibility_q, owner_scope_ids
+from kam.users.models import SavedView, User
+
+SIMILAR_NAME_THRESHOLD = 0.6
+SIMILAR_CANDIDATE_LIMIT = 200
+GROUP_TREE_LIMIT = 500
+ACCOUNTS_LIST_KEY = "accounts"
 
 
 def accounts_visible_to(user: User) -> QuerySet[Account]:
@@ -13,3 +37,244 @@ def accounts_visible_to(user: User) -> QuerySet[Account]:
 def account_get_visible(user: User, pk: int) -> Account:
     """The account, or 404 — an invisible account looks exactly like a missing one."""
     return get_object_or_404(accounts_visible_to(user), pk=pk)
+
+
+# ---- list ---------------------------------------------------------------------------------
+
+LIST_COLUMNS = [
+    "grade", "level", "industry", "province", "owner", "team", "status", "purchase_scenario",
+    "credit_code", "last_activity_at", "updated_at",
+]  # fmt: skip
+DEFAULT_COLUMNS = ["grade", "industry", "province", "level", "owner", "status", "last_activity_at"]
+SORT_FIELDS = {
+    "name": "name",
+    "grade": "grade",
+    "industry": "industry",
+    "province": "province",
+    "last_activity_at": "last_activity_at",
+    "updated_at": "updated_at",
+}
+DEFAULT_SORT = "-updated_at"
+LIST_ONLY = [
+    "id", "name", "credit_code", "grade", "level", "industry", "province", "city", "status",
+    "purchase_scenario", "personnel_change_at", "last_activity_at", "updated_at",
+    "owner__id", "owner__username", "owner__display_name", "team__id", "team__name",
+]  # fmt: skip
+
+
+def account_list_order(sort: str) -> list[Any]:
+    key = sort.removeprefix("-")
+    column = SORT_FIELDS.get(key)
+    if column is None:
+        return account_list_order(DEFAULT_SORT)
+    expression = (
+        F(column).desc(nulls_last=True) if sort.startswith("-") else F(column).asc(nulls_last=True)
+    )
+    tiebreak = "-pk" if sort.startswith("-") else "pk"
+    return [expression, tiebreak]
+
+
+def accounts_list(user: User, filters: dict[str, Any], sort: str = DEFAULT_SORT) -> QuerySet:
+    """The visible accounts matching the list filters, sorted, with owner and team joined."""
+    queryset = accounts_visible_to(user)
+    for name in ("industry", "province", "level", "grade", "status"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("owner"):
+        queryset = queryset.filter(owner=filters["owner"])
+    if filters.get("team"):
+        queryset = queryset.filter(team=filters["team"])
+    text = (filters.get("q") or "").strip()
+    if text:
+        normalized = key_rest(account_name_normalize(text))
+        condition = Q(name__icontains=text) | Q(credit_code__icontains=text.upper())
+        if normalized:
+            condition |= Q(name_normalized__contains=normalized)
+        queryset = queryset.filter(condition)
+    return (
+        queryset.select_related("owner", "team")
+        .only(*LIST_ONLY)
+        .order_by(*account_list_order(sort))
+    )
+
+
+def saved_views_for(user: User, list_key: str = ACCOUNTS_LIST_KEY) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(user=user, list_key=list_key).order_by("name")
+
+
+def saved_view_default(user: User, list_key: str = ACCOUNTS_LIST_KEY) -> SavedView | None:
+    return SavedView.objects.filter(user=user, list_key=list_key, is_default=True).first()
+
+
+# ---- duplicates ---------------------------------------------------------------------------
+
+
+def accounts_similar_names(*, name: str, exclude_pk: int | None = None) -> list[Account]:
+    """Accounts whose normalised name equals this one's, or whose non-region part is close.
+
+    Deliberately across all accounts, not only visible ones: a duplicate owned by another rep is
+    exactly what must be caught. Callers decide what they may show of each candidate.
+    """
+    key = account_name_normalize(name)
+    rest = key_rest(key)
+    prefix = f"{key_regions(key)}{KEY_SEPARATOR}{rest[:1]}"
+    queryset = Account.objects.filter(
+        Q(name_normalized=key) | Q(name_normalized__startswith=prefix)
+    )
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    candidates = (
+        queryset.select_related("owner")
+        .only(
+            "id", "name", "name_normalized", "owner__id", "owner__username", "owner__display_name"
+        )
+        .order_by("name")[:SIMILAR_CANDIDATE_LIMIT]
+    )
+    return [
+        account
+        for account in candidates
+        if account.name_normalized == key
+        or name_similarity(account.name_normalized, key) >= SIMILAR_NAME_THRESHOLD
+    ]
+
+
+@dataclass
+class Candidate:
+    account: Account
+    visible: bool
+
+
+def account_candidates_for_display(user: User, accounts: Iterable[Account]) -> list[Candidate]:
+    """Mark which duplicates the user may open (the others are shown without their name)."""
+    accounts = list(accounts)
+    visible = set(
+        accounts_visible_to(user)
+        .filter(pk__in=[a.pk for a in accounts])
+        .values_list("pk", flat=True)
+    )
+    return [Candidate(account=a, visible=a.pk in visible) for a in accounts]
+
+
+def account_by_credit_code(code: str) -> Account | None:
+    return Account.objects.select_related("owner").filter(credit_code=code).first()
+
+
+# ---- detail -------------------------------------------------------------------------------
+
+
+def account_detail(user: User, pk: int) -> Account:
+    return get_object_or_404(
+        accounts_visible_to(user).select_related("owner", "owner__manager", "team", "parent"),
+        pk=pk,
+    )
+
+
+def account_grade_history(account: Account) -> QuerySet[GradeChange]:
+    return GradeChange.objects.filter(account=account).select_related("actor")[:50]
+
+
+def account_owner_history(account: Account) -> QuerySet[OwnerChange]:
+    return OwnerChange.objects.filter(account=account).select_related(
+        "from_owner", "to_owner", "actor"
+    )[:50]
+
+
+def account_team_members(account: Account) -> QuerySet[AccountTeamMember]:
+    return (
+        AccountTeamMember.objects.filter(account=account)
+        .select_related("user", "user__team")
+        .order_by("role", "user__username")
+    )
+
+
+def account_latest_verifications(account: Account) -> dict[str, CoreFieldVerification]:
+    """The newest verification of each core field."""
+    latest: dict[str, CoreFieldVerification] = {}
+    for verification in CoreFieldVerification.objects.filter(account=account).select_related(
+        "verified_by"
+    ):
+        latest.setdefault(verification.field, verification)
+    return latest
+
+
+@dataclass
+class TreeNode:
+    pk: int
+    name: str
+    grade: str
+    current: bool
+    children: list["TreeNode"] = field(default_factory=list)
+
+
+def account_group_tree(user: User, account: Account) -> list[TreeNode]:
+    """The group hierarchy around `account`: from its root down, visible accounts only.
+
+    One query per level up and one per level down (groups are a handful of levels deep), plus
+    one to learn which nodes the user may see; an invisible node's children hang on its nearest
+    visible ancestor.
+    """
+    root_id = account.pk
+    parent_id = account.parent_id
+    seen = {account.pk}
+    while parent_id is not None and parent_id not in seen:
+        seen.add(parent_id)
+        root_id = parent_id
+        parent_id = Account.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+
+    parents: dict[int, int | None] = {root_id: None}
+    frontier = [root_id]
+    while frontier and len(parents) < GROUP_TREE_LIMIT:
+        rows = list(
+            Account.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=list(parents))
+            .values_list("pk", "parent_id")[:GROUP_TREE_LIMIT]
+        )
+        frontier = []
+        for pk, parent in rows:
+            parents[pk] = parent
+            frontier.append(pk)
+    if len(parents) == 1:
+        return []
+
+    visible = {
+        pk: (name, grade)
+        for pk, name, grade in accounts_visible_to(user)
+        .filter(pk__in=list(parents))
+        .values_list("pk", "name", "grade")
+    }
+    children: dict[int | None, list[int]] = {}
+    for node_id, parent_of in parents.items():
+        children.setdefault(parent_of, []).append(node_id)
+
+    def build(pk: int) -> list[TreeNode]:
+        below = [node for child in children.get(pk, []) for node in build(child)]
+        below.sort(key=lambda node: node.name)
+        if pk not in visible:
+            return below
+        name, grade = visible[pk]
+        return [TreeNode(pk=pk, name=name, grade=grade, current=pk == account.pk, children=below)]
+
+    return build(root_id)
+
+
+def account_owner_choices(user: User) -> QuerySet[User]:
+    """Who `user` may make an owner: themself and their reports; GM/admin: anyone active."""
+    users = User.objects.filter(is_active=True).select_related("team").order_by("username")
+    if user.sees_everything:
+        return users
+    return users.filter(pk__in=owner_scope_ids(user))
+
+
+def account_parent_candidates(
+    user: User, text: str, exclude_pk: int | None = None, limit: int = 20
+) -> list[tuple[int, str]]:
+    """Visible group/province/city accounts whose name contains `text` (the parent picker)."""
+    text = text.strip()
+    if not text:
+        return []
+    queryset = accounts_visible_to(user).filter(
+        level__in=["group", "province", "city"], name__icontains=text
+    )
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return list(queryset.order_by("name").values_list("pk", "name")[:limit])

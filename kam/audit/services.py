@@ -1,9 +1,14 @@
 """Field-level history (R-SEC-2): services snapshot a record before a change and log the diff."""
 
+from __future__ import annotations
+
+from datetime import date, datetime
 from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kam.audit.models import FieldChange
 from kam.users.models import User
@@ -13,6 +18,12 @@ def _display(instance: models.Model, field: models.Field[Any, Any]) -> str:
     value = getattr(instance, field.attname)
     if value is None or value == "":
         return ""
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
@@ -23,7 +34,7 @@ def _display(instance: models.Model, field: models.Field[Any, Any]) -> str:
 
 def _concrete_field(instance: models.Model, name: str) -> models.Field[Any, Any]:
     # Only concrete fields are audited; get_field's wider return type covers reverse relations.
-    return cast(models.Field[Any, Any], instance._meta.get_field(name))
+    return cast("models.Field[Any, Any]", instance._meta.get_field(name))
 
 
 def audit_snapshot(instance: models.Model, fields: list[str]) -> dict[str, tuple[Any, str]]:
@@ -63,5 +74,10 @@ def audit_record_creation(
     *, instance: models.Model, fields: list[str], actor: User | None
 ) -> list[FieldChange]:
     """Log the initial values, so a record's history starts where it was born."""
-    blank = dict.fromkeys(fields, (None, ""))
+    # Fields left empty at birth are not history; only values someone entered are.
+    blank: dict[str, tuple[Any, str]] = {
+        name: (None, "")
+        for name in fields
+        if _display(instance, _concrete_field(instance, name)) != ""
+    }
     return audit_record_changes(instance=instance, before=blank, actor=actor)

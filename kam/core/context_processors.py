@@ -2,14 +2,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NAVIGATION = [
-    ("core:home", _("工作台"), "home"),
-    ("accounts:list", _("客户"), "accounts"),
-    ("contacts:list", _("关键人"), "contacts"),
-    ("interactions:list", _("拜访记录"), "interactions"),
-    ("search:results", _("搜索"), "search"),
+    ("core:home", pgettext_lazy("navigation", "工作台"), "home"),
+    ("accounts:list", pgettext_lazy("navigation", "客户"), "accounts"),
+    ("contacts:list", pgettext_lazy("navigation", "关键人"), "contacts"),
+    ("interactions:list", pgettext_lazy("navigation", "拜访记录"), "interactions"),
+    ("search:results", pgettext_lazy("navigation", "搜索"), "search"),
 ]
 
 

@@ -8,20 +8,26 @@ and numbers are lowercased whole words, matched by prefix for the last one.
 """
 
 import re
+from dataclasses import dataclass
 
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+", re.IGNORECASE)
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK_RANGES}]+|[0-9a-z]+", re.IGNORECASE)
+_CJK = re.compile(rf"[{_CJK_RANGES}]")
 
 
 def _is_cjk(token: str) -> bool:
     return bool(_CJK.match(token))
 
 
+def tokens(text: str) -> list[str]:
+    """The CJK runs and Latin words/numbers of `text` (original case), in reading order."""
+    return [match.group(0) for match in _TOKEN.finditer(text or "")]
+
+
 def text_terms(text: str) -> list[str]:
     """The index terms of `text`, in reading order."""
     terms: list[str] = []
-    for match in _TOKEN.finditer(text or ""):
-        token = match.group(0)
+    for token in tokens(text):
         if _is_cjk(token):
             terms.extend(token[i : i + 2] for i in range(len(token) - 1))
             terms.append(token[-1])
@@ -30,21 +36,47 @@ def text_terms(text: str) -> list[str]:
     return terms
 
 
-def query_phrases(query: str) -> list[list[str]]:
-    """Each whitespace-separated part of the query as a phrase of terms (all must match).
+@dataclass(frozen=True)
+class Phrase:
+    """Terms that must appear consecutively; the last one may be a prefix."""
 
-    Unlike indexing, a CJK run in a query contributes only its bigrams (the trailing single
-    character is an indexing device), and a one-character run stays as itself.
+    terms: tuple[str, ...]
+    prefix_last: bool
+
+
+def query_plan(query: str) -> list[Phrase]:
+    """Each whitespace-separated part of the query as a phrase (all phrases must match).
+
+    A CJK run contributes its bigrams; when another token follows it inside the same part, the
+    run's last character too (that is how the index separates a run from what follows it). A
+    one-character run stays as itself. The final term is a prefix when it is a Latin word or a
+    lone CJK character, so "clo" finds "cloud" and "副" finds "副总".
     """
-    phrases: list[list[str]] = []
+    phrases: list[Phrase] = []
     for part in (query or "").split():
-        phrase: list[str] = []
-        for match in _TOKEN.finditer(part):
-            token = match.group(0)
+        part_tokens = tokens(part)
+        terms: list[str] = []
+        for position, token in enumerate(part_tokens):
+            last = position == len(part_tokens) - 1
             if _is_cjk(token) and len(token) > 1:
-                phrase.extend(token[i : i + 2] for i in range(len(token) - 1))
+                terms.extend(token[i : i + 2] for i in range(len(token) - 1))
+                if not last:
+                    terms.append(token[-1])
             else:
-                phrase.append(token.lower())
-        if phrase:
-            phrases.append(phrase)
+                terms.append(token.lower())
+        if terms:
+            final = part_tokens[-1]
+            prefix_last = not _is_cjk(final) or len(final) == 1
+            phrases.append(Phrase(terms=tuple(terms), prefix_last=prefix_last))
     return phrases
+
+
+def query_phrases(query: str) -> list[list[str]]:
+    """The terms of each phrase of `query_plan` (prefix flags left out)."""
+    return [list(phrase.terms) for phrase in query_plan(query)]
+
+
+def highlight_needles(query: str) -> list[str]:
+    """The query's tokens, longest first: what a snippet marks as matched."""
+    found = {token.lower() for token in tokens(query)}
+    return sorted(found, key=lambda t: (-len(t), t))

@@ -37,3 +37,26 @@
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 })();
+
+/* ---- interactions ---- */
+// On the interaction form, the reception notes (接待记录) only show for kind=reception, unless
+// they already hold text or an error, so nothing typed is ever hidden.
+(function () {
+  "use strict";
+  function syncReception(form) {
+    var kind = form.querySelector("select[name=kind]");
+    var box = form.querySelector("[data-reception-only]");
+    if (!kind || !box) { return; }
+    var notes = box.querySelector("textarea");
+    var keep = (notes && notes.value.trim() !== "") || box.querySelector(".error");
+    box.hidden = kind.value !== "reception" && !keep;
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.interaction-form").forEach(function (form) {
+      syncReception(form);
+      form.addEventListener("change", function (event) {
+        if (event.target.name === "kind") { syncReception(form); }
+      });
+    });
+  });
+})();

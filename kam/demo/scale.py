@@ -1,0 +1,497 @@
+"""`demo_load --scale`: the benchmark-size data set (100k accounts, 500k people, 2M interactions).
+
+Written for speed, not for the ORM's comfort: ids are assigned here (max id + 1 onwards, the
+sequences are reset afterwards), rows are plain tuples sent with `executemany` in batches, and
+all text comes from fragment pools generated up front, so each row costs a few random draws.
+Everything is deterministic per seed. Run it on a fresh database (it refuses to run twice).
+"""
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kam.accounts.models import Account
+from kam.accounts.names import account_name_normalize
+from kam.contacts.models import Contact
+from kam.demo import catalog
+from kam.demo.credit_codes import (
+    ENTERPRISE,
+    GOVERNMENT,
+    PUBLIC_INSTITUTION,
+    REGION_CODES,
+    credit_code_make,
+)
+from kam.demo.people import DEMO_PASSWORD, demo_org_create
+from kam.interactions.models import Interaction
+from kam.search.services import search_rebuild
+from kam.users.enums import Role
+from kam.users.models import Team, User
+
+Writer = Callable[[str], None]
+LOCAL = ZoneInfo("Asia/Shanghai")
+SCALE_MARKER_USERNAME = "s_dir01"
+REPS_PER_TEAM = 10
+TEAMS_PER_DIRECTOR = 4
+
+CITIES = [
+    ("陕西", "西安"), ("陕西", "西安"), ("陕西", "西安"), ("陕西", "宝鸡"), ("陕西", "咸阳"),
+    ("陕西", "榆林"), ("陕西", "延安"), ("陕西", "汉中"), ("陕西", "渭南"), ("甘肃", "兰州"),
+    ("甘肃", "兰州"), ("甘肃", "天水"), ("宁夏", "银川"), ("宁夏", "银川"), ("河南", "郑州"),
+    ("河南", "郑州"), ("河南", "洛阳"), ("四川", "成都"), ("四川", "成都"), ("四川", "绵阳"),
+]  # fmt: skip
+BRANDS = [
+    "秦川", "长安", "华岳", "汉唐", "恒信", "丝路", "金鼎", "宏远", "博瑞", "中盛", "天元", "瑞丰",
+    "鼎新", "西岳", "卓越", "兴华", "永泰", "正和", "星河", "启明", "新源", "泰和", "聚能", "安达",
+    "华晟", "同创", "盛世", "远景", "鸿图", "凯达",
+]  # fmt: skip
+# industry → (name patterns, share of accounts); {brand} {city}
+INDUSTRY_NAMES: dict[str, tuple[list[str], int]] = {
+    "manufacturing": (["{city}{brand}智能制造有限公司", "{city}{brand}机械股份有限公司",
+                       "{brand}新材料科技有限公司", "{city}{brand}汽车零部件有限公司"], 30),
+    "healthcare": (["{city}{brand}医院", "{city}第{n}人民医院", "{city}{brand}妇幼保健院"], 15),
+    "government": (["{city}{brand}区人民政府", "{city}市{dept}局", "{city}{brand}新区管委会"], 12),
+    "telecom": (["中国电信{city}{brand}营业部", "中国移动{city}{brand}分公司",
+                 "中国联通{city}{brand}区分公司"], 8),
+    "energy": (["{city}{brand}能源有限公司", "{city}{brand}供电分公司", "{brand}燃气集团"], 10),
+    "finance": (["{city}{brand}农村商业银行", "{brand}村镇银行", "{city}{brand}证券营业部"], 8),
+    "education": (["{city}{brand}职业技术学院", "{city}第{n}中学", "{brand}大学"], 9),
+    "transport": (["{city}{brand}物流有限公司", "{city}{brand}公交集团"], 5),
+    "retail": (["{city}{brand}商贸有限公司", "{brand}连锁超市"], 3),
+}  # fmt: skip
+GOV_DEPTS = [
+    "大数据",
+    "教育",
+    "交通运输",
+    "城市管理",
+    "卫生健康",
+    "公安",
+    "应急管理",
+    "市场监督管理",
+]
+GRADES = ["A", "B", "C", "C", "D", "D"]
+INTERACTION_WEIGHT = {"A": 8, "B": 4, "C": 2, "D": 1}
+KINDS = ["visit"] * 35 + ["call"] * 25 + ["meeting"] * 15 + ["demo"] * 8 + ["site_visit"] * 5
+KINDS += ["reception"] * 5 + ["trial"] * 7
+
+
+@dataclass(frozen=True)
+class ScaleSize:
+    accounts: int = 100_000
+    people: int = 500_000
+    interactions: int = 2_000_000
+    reps: int = 200
+
+
+class _Table:
+    """INSERT of fixed columns into one model's table, many rows at a time.
+
+    Columns not given get their model default (or NULL, "" or now), so fields added to the
+    model later do not break the load.
+    """
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str], now: datetime) -> None:
+        quote = connection.ops.quote_name
+        fields = [model._meta.get_field(c) for c in columns]
+        given = {field.name for field in fields}
+        names = [str(field.column) for field in fields if isinstance(field, models.Field)]
+        extras: list[Any] = []
+        for field in model._meta.concrete_fields:
+            if field.name in given or field.primary_key:
+                continue
+            if field.has_default():
+                value = field.get_db_prep_save(field.get_default(), connection)
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = connection.ops.adapt_datetimefield_value(now)
+            elif field.null:
+                value = None
+            elif field.blank and isinstance(field, models.CharField | models.TextField):
+                value = ""
+            else:
+                raise ValueError(f"no value for {model._meta.label}.{field.name}")
+            names.append(str(field.column))
+            extras.append(value)
+        self.extras = tuple(extras)
+        marks = ", ".join(["%s"] * len(names))
+        table = quote(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({', '.join(map(quote, names))}) VALUES ({marks})"  # noqa: S608
+
+    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            if self.extras:
+                rows = [row + self.extras for row in rows]
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
+
+
+def _next_id(model: type[models.Model]) -> int:
+    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def _credit_kind(industry: str) -> str:
+    return {"government": GOVERNMENT, "healthcare": PUBLIC_INSTITUTION}.get(industry, ENTERPRISE)
+
+
+class _ScaleLoad:
+    def __init__(self, *, size: ScaleSize, seed: int, batch_size: int, out: Writer) -> None:
+        self.size, self.batch, self.out = size, batch_size, out
+        self.rng = random.Random(seed)  # noqa: S311 - benchmark data is pseudo-random on purpose
+        self.started = time.monotonic()
+        self.now = timezone.now().replace(microsecond=0)
+        ops = connection.ops
+        self.adapt_dt: Callable[[datetime], Any] = ops.adapt_datetimefield_value
+        self.adapt_date: Callable[[date], Any] = ops.adapt_datefield_value
+        # per-account facts the later phases need
+        self.owner: list[int | None] = []
+        self.grade: list[str] = []
+        self.industry: list[str] = []
+        self.contact_start: list[int] = []  # first contact id of account i
+        self.contact_count: list[int] = []
+        self.rep_ids: list[int] = []
+        self.rep_team: dict[int, int | None] = {}
+        self.rep_manager: dict[int, int] = {}
+        self.first_account = 0
+
+    def log(self, message: str) -> None:
+        self.out(f"[{time.monotonic() - self.started:7.1f}s] {message}")
+
+    # ---- users: directors → managers → reps under the demo company
+    @transaction.atomic
+    def load_users(self) -> None:
+        rng = self.rng
+        org = demo_org_create()
+        company = org["gm"].team
+        password = make_password(DEMO_PASSWORD)
+        teams = math.ceil(self.size.reps / REPS_PER_TEAM)
+        directors = math.ceil(teams / TEAMS_PER_DIRECTOR)
+
+        def person() -> str:
+            return rng.choice(catalog.SURNAMES) + rng.choice(catalog.GIVEN_NAMES)
+
+        def user(username: str, role: str, team: Team, manager: User) -> User:
+            return User(
+                username=username, display_name=person(), role=role, team=team, manager=manager,
+                email=f"{username}@scale.kam.local", password=password,
+            )  # fmt: skip
+
+        regions = [Team(name=f"大区{d + 1:02d}", parent=company) for d in range(directors)]
+        Team.objects.bulk_create(regions)
+        region_heads = User.objects.bulk_create(
+            [
+                user(f"s_dir{d + 1:02d}", Role.SALES_DIRECTOR, regions[d], org["gm"])
+                for d in range(directors)
+            ]
+        )
+        groups = [
+            Team(name=f"大区{t // TEAMS_PER_DIRECTOR + 1:02d}-{t % TEAMS_PER_DIRECTOR + 1}组",
+                 parent=regions[t // TEAMS_PER_DIRECTOR])
+            for t in range(teams)
+        ]  # fmt: skip
+        Team.objects.bulk_create(groups)
+        managers = User.objects.bulk_create(
+            [
+                user(f"s_mgr{t + 1:03d}", Role.SALES_MANAGER, groups[t],
+                     region_heads[t // TEAMS_PER_DIRECTOR])
+                for t in range(teams)
+            ]
+        )  # fmt: skip
+        reps = User.objects.bulk_create(
+            [
+                user(f"s_rep{r + 1:04d}", Role.ACCOUNT_MANAGER, groups[r // REPS_PER_TEAM],
+                     managers[r // REPS_PER_TEAM])
+                for r in range(self.size.reps)
+            ]
+        )  # fmt: skip
+        self.rep_ids = [rep.pk for rep in reps]
+        self.rep_team = {rep.pk: rep.team_id for rep in reps}
+        self.rep_manager = {rep.pk: rep.manager_id for rep in reps if rep.manager_id}
+        self.log(f"用户：{directors} 名总监，{teams} 名经理，{len(reps)} 名客户经理")
+
+    # ---- accounts
+    @transaction.atomic
+    def load_accounts(self) -> None:
+        rng, n = self.rng, self.size.accounts
+        table = _Table(
+            Account,
+            ["id", "name", "name_normalized", "credit_code", "industry", "province", "city",
+             "level", "parent_id", "website", "size", "status", "grade", "purchase_scenario",
+             "owner_id", "team_id", "description", "created_by_id", "created_at", "updated_at",
+             "version"],
+            self.now,
+        )  # fmt: skip
+        first = self.first_account = _next_id(Account)
+        industries = [name for name, (_, share) in INDUSTRY_NAMES.items() for _ in range(share)]
+        groups = max(1, n // 50)
+        provinces = max(1, n // 10)
+        created_pool = [self.adapt_dt(self.now - timedelta(days=d)) for d in range(400, 1500)]
+        sizes = ["lt100", "lt1000", "lt1000", "lt10000", "gte10000"]
+        statuses = ["active", "active", "active", "prospect", "prospect", "dormant", "lost"]
+        rows: list[tuple[Any, ...]] = []
+        for i in range(n):
+            pk = first + i
+            industry = rng.choice(industries)
+            province, city = rng.choice(CITIES)
+            patterns = INDUSTRY_NAMES[industry][0]
+            name = rng.choice(patterns).format(
+                city=city, brand=rng.choice(BRANDS), n=rng.randint(1, 9),
+                dept=rng.choice(GOV_DEPTS),
+            )  # fmt: skip
+            if i < groups:
+                level, parent = "group", None
+            elif i < groups + provinces:
+                level, parent = "province", first + rng.randrange(groups)
+            else:
+                level = "city" if rng.random() < 0.75 else "district"
+                parent = first + groups + rng.randrange(provinces) if rng.random() < 0.4 else None
+            grade = rng.choice(GRADES)
+            owner = None if rng.random() < 0.03 else rng.choice(self.rep_ids)
+            created = rng.choice(created_pool)
+            rows.append((
+                pk, name, account_name_normalize(name),
+                credit_code_make(serial=pk, region=REGION_CODES[city],
+                                 kind=_credit_kind(industry)),
+                industry, province, city, level, parent, "", rng.choice(sizes),
+                rng.choice(statuses), grade, rng.choice(["continuous", "occasional"]), owner,
+                self.rep_team[owner] if owner else None, "", owner, created, created, 0,
+            ))  # fmt: skip
+            self.owner.append(owner)
+            self.grade.append(grade)
+            self.industry.append(industry)
+            if len(rows) >= self.batch:
+                table.insert(rows)
+                rows = []
+        table.insert(rows)
+        self.log(f"客户：{n}")
+
+    # ---- people
+    @transaction.atomic
+    def load_contacts(self) -> None:
+        rng, n, total = self.rng, self.size.accounts, self.size.people
+        table = _Table(
+            Contact,
+            ["id", "account_id", "name", "title", "department", "phone", "email", "wechat",
+             "reports_to_id", "background", "character", "decision_style", "preferences",
+             "status", "decision_role", "influence", "attitude", "closeness",
+             "solution_acceptance", "price_acceptance", "guide_level", "created_at",
+             "updated_at", "version"],
+            self.now,
+        )  # fmt: skip
+        # how many people each account has: an even share, the remainder spread at random
+        counts = [total // n] * n
+        for i in rng.sample(range(n), total % n):
+            counts[i] += 1
+        first_account = self.first_account
+        pk = _next_id(Contact)
+        stamp = self.adapt_dt(self.now - timedelta(days=300))
+        names = [s + g for s in catalog.SURNAMES for g in catalog.GIVEN_NAMES]
+        attitudes = ["supporter", "supporter", "neutral", "neutral", "neutral", "opponent"]
+        prefixes = ["139", "138", "137", "158", "159", "136", "181", "189", "133"]
+        rows: list[tuple[Any, ...]] = []
+        for i in range(n):
+            self.contact_start.append(pk)
+            self.contact_count.append(counts[i])
+            titles = catalog.TITLES[self.industry[i]] if self.industry[i] in catalog.TITLES else (
+                catalog.TITLES["manufacturing"]
+            )  # fmt: skip
+            head = pk
+            for j in range(counts[i]):
+                title, department, role, influence, tier = titles[j % len(titles)]
+                reports_to = None if j == 0 else head if tier < 2 or j < 2 else head + 1
+                low = 1 if rng.random() < 0.2 else 2
+                rows.append((
+                    pk, first_account + i, rng.choice(names), title, department,
+                    f"{rng.choice(prefixes)}{rng.randrange(100_000_000):08d}", "", "",
+                    reports_to, "", "", "", "", "in_post" if rng.random() < 0.97 else "left",
+                    role, influence, rng.choice(attitudes), rng.randint(low, 5),
+                    rng.randint(low, 5), rng.randint(low, 5),
+                    rng.choice([0] * 9 + [1, 2, 3]), stamp, stamp, 0,
+                ))  # fmt: skip
+                pk += 1
+                if len(rows) >= self.batch:
+                    table.insert(rows)
+                    rows = []
+        table.insert(rows)
+        self.log(f"关键人：{total}")
+
+    # ---- interactions and their participants
+    def _text_pools(self) -> dict[str, list[tuple[str, str, str, str]]]:
+        rng = self.rng
+        pools: dict[str, list[tuple[str, str, str, str]]] = {}
+        for industry, titles in {**catalog.TITLES, "retail": catalog.TITLES["energy"]}.items():
+            products = catalog.PRODUCTS.get(industry, catalog.PRODUCTS["manufacturing"])
+            pool = []
+            for _ in range(400):
+                title, department, *_rest = rng.choice(titles)
+                values = {
+                    "title": title, "dept": department, "deputy": titles[1][0],
+                    "name": rng.choice(catalog.SURNAMES) + rng.choice(catalog.GIVEN_NAMES),
+                    "product": rng.choice(products), "concern": rng.choice(catalog.CONCERNS),
+                    "competitor": rng.choice(catalog.COMPETITORS),
+                    "quarter": rng.choice(["一季度", "二季度", "三季度", "四季度"]),
+                    "budget": str(rng.choice([50, 80, 120, 200, 350, 500, 800])),
+                }  # fmt: skip
+                kind = rng.choice(list(catalog.SUBJECTS))
+                pool.append((
+                    rng.choice(catalog.SUBJECTS[kind]).format(**values)[:200],
+                    rng.choice(catalog.CONTENTS).format(**values),
+                    rng.choice(catalog.OUTCOMES),
+                    rng.choice(catalog.NEXT_STEPS).format(**values),
+                ))  # fmt: skip
+            pools[industry] = pool
+        return pools
+
+    def _moments(self) -> tuple[list[Any], list[Any]]:
+        """Sorted working-hours moments over the past year (adapted), and next-step dates."""
+        rng = self.rng
+        start = self.now - timedelta(days=365)
+        moments = []
+        for _ in range(min(200_000, max(1000, self.size.interactions))):
+            local = (start + timedelta(days=rng.randrange(365))).astimezone(LOCAL)
+            local = local.replace(hour=rng.randint(9, 17), minute=rng.choice([0, 15, 30, 45]),
+                                  second=0, microsecond=0)  # fmt: skip
+            moments.append(min(local, self.now))
+        moments.sort()
+        dates = [self.adapt_date(m.date() + timedelta(days=rng.randint(3, 21))) for m in moments]
+        return [self.adapt_dt(m) for m in moments], dates
+
+    def load_interactions(self) -> None:
+        rng, size = self.rng, self.size
+        table = _Table(
+            Interaction,
+            ["id", "account_id", "kind", "occurred_at", "subject", "content", "reception_notes",
+             "outcome", "next_step", "next_step_date", "accompanied", "accompanied_by_id",
+             "created_by_id", "created_at", "updated_at", "version"],
+            self.now,
+        )  # fmt: skip
+        ours = _Table(Interaction.our_participants.through, ["interaction_id", "user_id"], self.now)
+        theirs = _Table(
+            Interaction.their_participants.through, ["interaction_id", "contact_id"], self.now
+        )
+        pools = self._text_pools()
+        moments, next_dates = self._moments()
+        first_account = self.first_account
+        pk = _next_id(Interaction)
+        weights = [INTERACTION_WEIGHT[g] for g in self.grade]
+        cumulative, running = [], 0
+        for w in weights:
+            running += w
+            cumulative.append(running)
+        last_account = [-1] * size.accounts
+        contact_base = self.contact_start[0] if self.contact_start else 0
+        last_contact = [-1] * size.people
+        done = 0
+        while done < size.interactions:
+            count = min(self.batch, size.interactions - done)
+            picks = rng.choices(range(size.accounts), cum_weights=cumulative, k=count)
+            rows, our_rows, their_rows = [], [], []
+            for i in picks:
+                when = rng.randrange(len(moments))
+                owner = self.owner[i] or self.rep_ids[i % len(self.rep_ids)]
+                subject, content, outcome, next_step = rng.choice(pools[self.industry[i]])
+                kind = rng.choice(KINDS)
+                accompanied = rng.random() < 0.1
+                manager = self.rep_manager.get(owner) if accompanied else None
+                rows.append((
+                    pk, first_account + i, kind, moments[when], subject, content, "", outcome,
+                    next_step, next_dates[when], manager is not None, manager, owner,
+                    moments[when], moments[when], 0,
+                ))  # fmt: skip
+                our_rows.append((pk, owner))
+                if manager is not None:
+                    our_rows.append((pk, manager))
+                if when > last_account[i]:
+                    last_account[i] = when
+                people = self.contact_count[i]
+                if people:
+                    start = self.contact_start[i]
+                    met = {start + rng.randrange(people) for _ in range(rng.choice((1, 1, 2)))}
+                    for contact in met:
+                        their_rows.append((pk, contact))
+                        if when > last_contact[contact - contact_base]:
+                            last_contact[contact - contact_base] = when
+                pk += 1
+            with transaction.atomic():
+                table.insert(rows)
+                ours.insert(our_rows)
+                theirs.insert(their_rows)
+            done += count
+            if done % (self.batch * 20) == 0 or done == size.interactions:
+                self.log(f"拜访记录：{done}/{size.interactions}")
+        self._write_last_activity(last_account, last_contact, moments, first_account, contact_base)
+
+    @transaction.atomic
+    def _write_last_activity(
+        self, last_account: list[int], last_contact: list[int], moments: list[Any],
+        first_account: int, contact_base: int,
+    ) -> None:  # fmt: skip
+        quote = connection.ops.quote_name
+        updates = [
+            (Account, "last_activity_at", last_account, first_account),
+            (Contact, "last_contact_at", last_contact, contact_base),
+        ]
+        for model, column, last, base in updates:
+            sql = (
+                f"UPDATE {quote(model._meta.db_table)} SET {quote(column)} = %s "  # noqa: S608
+                f"WHERE {quote('id')} = %s"
+            )
+            rows = [(moments[when], base + i) for i, when in enumerate(last) if when >= 0]
+            with connection.cursor() as cursor:
+                for start in range(0, len(rows), self.batch):
+                    cursor.executemany(sql, rows[start : start + self.batch])
+        self.log("最近跟进时间已更新")
+
+    def reset_sequences(self) -> None:
+        statements = connection.ops.sequence_reset_sql(no_style(), [Account, Contact, Interaction])
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def demo_scale_load(
+    *, size: ScaleSize, seed: int = 2026, batch_size: int = 10_000, out: Writer = print
+) -> bool:
+    """Generate the benchmark data set. Returns False (writing nothing) if it is already there."""
+    if User.objects.filter(username=SCALE_MARKER_USERNAME).exists():
+        out("规模数据已存在，未做修改（请使用新的数据库）。")
+        return False
+    if min(size.accounts, size.reps) < 1 or min(size.people, size.interactions) < 0:
+        raise ValueError("accounts and reps must be at least 1")
+    # a bulk load into SQLite: no fsync per commit (only possible outside a transaction)
+    tune_sqlite = connection.vendor == "sqlite" and not connection.in_atomic_block
+    if tune_sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-262144")
+            cursor.execute("PRAGMA temp_store=MEMORY")
+    load = _ScaleLoad(size=size, seed=seed, batch_size=batch_size, out=out)
+    load.load_users()
+    load.load_accounts()
+    load.load_contacts()
+    load.load_interactions()
+    load.reset_sequences()
+
+    logged: set[tuple[str, int]] = set()
+
+    def progress(kind: str, done: int) -> None:
+        if done % 100_000 == 0 and (kind, done) not in logged:
+            logged.add((kind, done))
+            load.log(f"搜索索引 {kind}：{done}")
+
+    counts = search_rebuild(batch_size=5000, progress=progress)
+    load.log(f"搜索索引已重建：{counts}")
+    if tune_sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("ANALYZE")
+    load.log("完成")
+    return True
