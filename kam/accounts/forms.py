@@ -233,9 +233,11 @@ class AccountFilterForm(forms.Form):
         label=_("状态"), choices=_blank_first(AccountStatus.choices), required=False
     )
     owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), label=_("客户经理"), required=False
+        queryset=User.objects.none(), label=_("客户经理"), required=False, empty_label=_("全部")
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.all(), label=_("团队"), required=False)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), label=_("团队"), required=False, empty_label=_("全部")
+    )
     sort = forms.ChoiceField(
         choices=[(s, s) for key in SORT_FIELDS for s in (key, f"-{key}")], required=False
     )

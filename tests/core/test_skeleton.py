@@ -40,3 +40,8 @@ def test_openapi_document_is_served(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "KAM API"
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(client):
+    response = client.get(reverse("users:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode()
