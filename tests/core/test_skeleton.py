@@ -45,3 +45,10 @@ def test_openapi_document_is_served(client):
 def test_chinese_is_the_default_even_for_an_english_browser(client):
     response = client.get(reverse("users:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_api_docs_page_loads_nothing_from_a_cdn(client):
+    page = client.get("/api/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page
+    assert "https://" not in page

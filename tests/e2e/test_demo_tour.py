@@ -1,0 +1,55 @@
+"""A tour of the demo company as a sales director sees it; the screenshots go in the README."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from playwright.sync_api import Page
+
+from kam.accounts.models import Account
+from kam.contacts.models import Contact
+from kam.demo.people import DEMO_PASSWORD
+from tests.e2e.conftest import screenshot
+
+
+def login_demo(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/users/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("header.topbar")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_director_tours_the_demo_company(live_server, page):
+    call_command("demo_load", verbosity=0)
+    login_demo(page, live_server.url, "director")
+    screenshot(page, "demo_home")
+
+    page.goto(f"{live_server.url}/accounts/")
+    assert page.locator("table.data tbody tr").count() >= 20
+    screenshot(page, "demo_accounts_list")
+
+    group = Account.objects.filter(parent__isnull=True, children__isnull=False).first()
+    assert group is not None
+    page.goto(f"{live_server.url}/accounts/{group.pk}/")
+    page.wait_for_selector(".orgchart")
+    page.wait_for_selector(".timeline li")
+    page.set_viewport_size({"width": 1366, "height": 1500})
+    page.screenshot(path=str(screenshot_path("demo_account_detail")))
+
+    person = Contact.objects.annotate(changes=Count("score_changes")).filter(changes__gte=3).first()
+    assert person is not None
+    page.goto(f"{live_server.url}/contacts/{person.pk}/")
+    page.wait_for_selector(".sparkline svg, .chart svg")
+    screenshot(page, "demo_contact_detail")
+
+    page.goto(f"{live_server.url}/search/?q=采购副总")
+    page.wait_for_selector(".search-hit")
+    screenshot(page, "demo_search")
+
+
+def screenshot_path(name: str):
+    from tests.e2e.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
