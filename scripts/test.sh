@@ -19,6 +19,10 @@ ruff check .
 ruff format --check .
 log "mypy"
 mypy .
+log "translations (every UI string has its English)"
+python manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv \
+  --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench -v0
+python scripts/check_translations.py kam/locale/en/LC_MESSAGES/django.po
 
 log "tests on SQLite"
 run_pytest -q -m "not e2e"

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from kam.accounts.models import (
     Account,
+    AccountMerge,
     AccountTeamMember,
     CoreFieldVerification,
     GradeChange,
@@ -64,3 +65,10 @@ class OwnerChangeAdmin(ReadOnlyAdmin):
 class CoreFieldVerificationAdmin(ReadOnlyAdmin):
     list_display = ["account", "field", "value", "method", "verified_by", "verified_at"]
     list_select_related = ["account", "verified_by"]
+
+
+@admin.register(AccountMerge)
+class AccountMergeAdmin(ReadOnlyAdmin):
+    list_display = ["target", "source_name", "source_id", "reason", "actor", "merged_at"]
+    list_select_related = ["target", "actor"]
+    search_fields = ["source_name", "source_credit_code"]

@@ -7,12 +7,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from kam.accounts.forms import AccountForm, account_form_initial
+from kam.accounts.forms import AccountForm, AccountMergeForm, account_form_initial
+from kam.accounts.merging import account_merge
 from kam.accounts.models import Account
 from kam.accounts.rules import account_can_create, account_can_edit
 from kam.accounts.schemas import (
     AccountCreateIn,
     AccountListOut,
+    AccountMergeIn,
     AccountOut,
     AccountPatchIn,
     ErrorsOut,
@@ -25,7 +27,7 @@ router = Router(tags=["accounts"])
 
 MAX_LIMIT = 100
 # Form field name → API field name, so errors name what the client sent.
-API_NAMES = {"parent": "parent_id", "owner": "owner_id"}
+API_NAMES = {"parent": "parent_id", "owner": "owner_id", "source": "source_id"}
 
 
 class AccountFilters(Schema):
@@ -143,3 +145,40 @@ def account_update_endpoint(request: HttpRequest, account_id: int, payload: Acco
     except ValidationError as error:
         return Status(422, {"errors": _service_errors(error)})
     return Status(200, account)
+
+
+@router.post("/{account_id}/merge", response={200: AccountOut, 403: ErrorsOut, 422: ErrorsOut})
+def account_merge_endpoint(request: HttpRequest, account_id: int, payload: AccountMergeIn) -> Any:
+    """Merge the duplicate `source_id` into this account (R-ACC-4); returns this account."""
+    user = _user(request)
+    target = account_get_visible(user, account_id)
+    source = account_get_visible(user, payload.source_id)
+    if not account_can_edit(user, target):
+        raise HttpError(403, "只读：你没有编辑该客户的权限。")
+    form = AccountMergeForm(
+        {
+            "source": source.pk,
+            "reason": payload.reason,
+            "confirm": "on",
+            "source_version": "" if payload.source_version is None else payload.source_version,
+            "target_version": "" if payload.target_version is None else payload.target_version,
+        },
+        user=user,
+        target=target,
+    )
+    if not form.is_valid():
+        return Status(422, {"errors": _errors(form.errors)})
+    try:
+        merged = account_merge(
+            source=source,
+            target=target,
+            reason=form.cleaned_data["reason"],
+            actor=user,
+            source_version=form.cleaned_data["source_version"],
+            target_version=form.cleaned_data["target_version"],
+        )
+    except PermissionDenied as error:
+        raise HttpError(403, str(error) or "forbidden") from error
+    except ValidationError as error:
+        return Status(422, {"errors": _service_errors(error)})
+    return Status(200, merged)

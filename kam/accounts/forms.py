@@ -262,7 +262,22 @@ class AccountFilterForm(forms.Form):
         return getattr(self, "cleaned_data", {}).get("sort") or DEFAULT_SORT
 
 
-class SavedViewForm(forms.Form):
-    name = forms.CharField(label=_("视图名称"), max_length=60)
-    is_default = forms.BooleanField(label=_("设为默认"), required=False)
-    query_string = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+class AccountMergeForm(forms.Form):
+    """Merge a duplicate (the source) into the account the page is about (R-ACC-4)."""
+
+    source = forms.ModelChoiceField(
+        queryset=Account.objects.none(),
+        label=_("重复客户（将被并入并删除）"),
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("合并原因"), max_length=200)
+    confirm = forms.BooleanField(
+        label=_("我已确认这是同一家单位；合并后重复客户将被删除，其全部记录并入当前客户。")
+    )
+    source_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    target_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, target: Account, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Visible accounts: one the user may see but not edit is refused by the service (403).
+        _choices(self, "source").queryset = accounts_visible_to(user).exclude(pk=target.pk)

@@ -183,3 +183,32 @@ class CoreFieldVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}: {self.value}"
+
+
+class AccountMerge(models.Model):
+    """A duplicate account merged into `target` (R-ACC-4): what it was, who merged it, and why.
+
+    The source row itself is gone; its id, name and credit code are kept here so the merge can
+    be traced (and a stale link to the old id explained).
+    """
+
+    target = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="merges")
+    source_id = models.PositiveBigIntegerField(_("被合并客户 ID"), db_index=True)
+    source_name = models.CharField(_("被合并客户"), max_length=200)
+    source_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    reason = models.CharField(_("合并原因"), max_length=200)
+    # How many rows moved per kind (contacts, interactions, children, members …).
+    moved = models.JSONField(_("迁移数量"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("合并时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("客户合并记录")
+        verbose_name_plural = _("客户合并记录")
+        ordering = ["-merged_at", "-pk"]
+        indexes = [models.Index(fields=["target", "-merged_at"], name="account_merge_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.target_id}"

@@ -73,3 +73,10 @@ class AccountPatchIn(Schema):
 
 class ErrorsOut(Schema):
     errors: dict[str, list[str]]
+
+
+class AccountMergeIn(Schema):
+    source_id: int
+    reason: str
+    source_version: int | None = None
+    target_version: int | None = None

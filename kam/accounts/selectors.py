@@ -22,12 +22,11 @@ from kam.accounts.names import (
     name_similarity,
 )
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
-from kam.users.models import SavedView, User
+from kam.users.models import User
 
 SIMILAR_NAME_THRESHOLD = 0.6
 SIMILAR_CANDIDATE_LIMIT = 200
 GROUP_TREE_LIMIT = 500
-ACCOUNTS_LIST_KEY = "accounts"
 
 
 def accounts_visible_to(user: User) -> QuerySet[Account]:
@@ -96,14 +95,6 @@ def accounts_list(user: User, filters: dict[str, Any], sort: str = DEFAULT_SORT)
         .only(*LIST_ONLY)
         .order_by(*account_list_order(sort))
     )
-
-
-def saved_views_for(user: User, list_key: str = ACCOUNTS_LIST_KEY) -> QuerySet[SavedView]:
-    return SavedView.objects.filter(user=user, list_key=list_key).order_by("name")
-
-
-def saved_view_default(user: User, list_key: str = ACCOUNTS_LIST_KEY) -> SavedView | None:
-    return SavedView.objects.filter(user=user, list_key=list_key, is_default=True).first()
 
 
 # ---- duplicates ---------------------------------------------------------------------------

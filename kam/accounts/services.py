@@ -19,10 +19,10 @@ from kam.accounts.models import (
 )
 from kam.accounts.names import account_name_normalize
 from kam.accounts.rules import account_can_edit, owner_scope_ids
-from kam.accounts.selectors import ACCOUNTS_LIST_KEY, accounts_similar_names
+from kam.accounts.selectors import accounts_similar_names
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
 from kam.search.services import search_index_account
-from kam.users.models import SavedView, User
+from kam.users.models import User
 
 # What a create or an edit may set; grade and owner have their own services and history.
 ACCOUNT_FIELDS = [
@@ -341,50 +341,3 @@ def account_clear_personnel_flag(*, account: Account, actor: User) -> Account:
     account.personnel_change_at = None
     audit_record_changes(instance=account, before=before, actor=actor)
     return account
-
-
-# ---- saved views (R-UI-1) ------------------------------------------------------------------
-
-
-@transaction.atomic
-def saved_view_save(
-    *,
-    user: User,
-    name: str,
-    query_string: str,
-    columns: list[str],
-    is_default: bool,
-    list_key: str = ACCOUNTS_LIST_KEY,
-) -> SavedView:
-    """Save (or overwrite, by name) the current filters, sort and columns of a list."""
-    if is_default:
-        SavedView.objects.filter(user=user, list_key=list_key, is_default=True).update(
-            is_default=False
-        )
-    view, _created = SavedView.objects.update_or_create(
-        user=user,
-        list_key=list_key,
-        name=name.strip(),
-        defaults={
-            "query_string": query_string[:2000],
-            "columns": columns,
-            "is_default": is_default,
-        },
-    )
-    return view
-
-
-@transaction.atomic
-def saved_view_set_default(*, view: SavedView, is_default: bool) -> SavedView:
-    SavedView.objects.filter(user=view.user_id, list_key=view.list_key, is_default=True).update(
-        is_default=False
-    )
-    if is_default:
-        SavedView.objects.filter(pk=view.pk).update(is_default=True)
-    view.is_default = is_default
-    return view
-
-
-@transaction.atomic
-def saved_view_delete(*, view: SavedView) -> None:
-    view.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kam.accounts import views
+from kam.accounts import merge_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,9 +8,6 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("create/", views.create, name="create"),
     path("parent-options/", views.parent_options, name="parent_options"),
-    path("views/save/", views.view_save, name="view_save"),
-    path("views/<int:pk>/delete/", views.view_delete, name="view_delete"),
-    path("views/<int:pk>/default/", views.view_default, name="view_default"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/grade/", views.change_grade, name="change_grade"),
@@ -18,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
     path("<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
+    path("<int:pk>/merge/", merge_views.merge, name="merge"),
     path("<int:pk>/personnel-flag/clear/", views.personnel_flag_clear, name="personnel_flag_clear"),
 ]

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,10 +18,10 @@ from kam.accounts.forms import (
     AccountForm,
     GradeForm,
     OwnerForm,
-    SavedViewForm,
     TeamMemberForm,
     VerificationForm,
 )
+from kam.accounts.merging import account_merges
 from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.rules import account_can_create, account_can_edit
 from kam.accounts.selectors import (
@@ -41,8 +40,6 @@ from kam.accounts.selectors import (
     account_team_members,
     accounts_list,
     accounts_visible_to,
-    saved_view_default,
-    saved_views_for,
 )
 from kam.accounts.services import (
     account_add_team_member,
@@ -55,15 +52,17 @@ from kam.accounts.services import (
     account_update,
     account_verify_core_field,
     core_field_value,
-    saved_view_delete,
-    saved_view_save,
-    saved_view_set_default,
 )
 from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
-from kam.users.models import SavedView
+from kam.users.saved_views import (
+    default_view_redirect,
+    saved_views_context,
+    view_columns,
+    view_query,
+)
 
 COLUMN_LABELS = {
     "name": gettext_lazy("客户名称"),
@@ -85,21 +84,13 @@ SCENARIO_MEANINGS = {
     ),
     PurchaseScenario.OCCASIONAL: gettext_lazy("偶发性购买（如咨询、工程）：关键是及时获知需求。"),
 }
-# Parameters that describe a page of the list rather than the view itself.
-TRANSIENT_PARAMS = ("page", "reset")
+LIST_KEY = "accounts"
 
 
 def _columns(query: QueryDict) -> list[str]:
-    raw = [part for value in query.getlist("cols") for part in value.split(",") if part]
+    raw = view_columns(query)
     chosen = [column for column in LIST_COLUMNS if column in raw]
     return chosen or list(DEFAULT_COLUMNS)
-
-
-def _view_query(query: QueryDict) -> str:
-    kept = query.copy()
-    for key in TRANSIENT_PARAMS:
-        kept.pop(key, None)
-    return kept.urlencode()
 
 
 def _headers(columns: list[str], sort: str) -> list[dict[str, Any]]:
@@ -115,10 +106,8 @@ def _headers(columns: list[str], sort: str) -> list[dict[str, Any]]:
 
 def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not request.GET:
-        default = saved_view_default(user)
-        if default is not None and default.query_string:
-            return redirect(f"{request.path}?{default.query_string}")
+    if default := default_view_redirect(request, LIST_KEY):
+        return default
     filter_form = AccountFilterForm(request.GET or None, user=user)
     sort = filter_form.sort_value()
     columns = _columns(request.GET)
@@ -132,11 +121,10 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "columns": columns,
         "headers": _headers(columns, sort),
         "all_columns": [(key, COLUMN_LABELS[key]) for key in LIST_COLUMNS],
-        "saved_views": saved_views_for(user),
-        "saved_view_form": SavedViewForm(initial={"query_string": _view_query(request.GET)}),
+        **saved_views_context(request, LIST_KEY),
         "can_export": export_allowed(user),
         "can_create": account_can_create(user),
-        "query_string": _view_query(request.GET),
+        "query_string": view_query(request.GET),
         "sort": sort,
         "filtered": bool(filter_form.filters()),
     }
@@ -177,49 +165,8 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         headers=[str(h) for h in EXPORT_HEADERS],
         rows=rows(),
         file_format=file_format,
-        filters=_view_query(request.GET),
+        filters=view_query(request.GET),
     )
-
-
-@require_POST
-def view_save(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = SavedViewForm(request.POST)
-    if form.is_valid():
-        query_string = _view_query(QueryDict(form.cleaned_data["query_string"]))
-        view = saved_view_save(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            query_string=query_string,
-            columns=_columns(QueryDict(query_string)),
-            is_default=form.cleaned_data["is_default"],
-        )
-        messages.success(request, _("视图“%(name)s”已保存。") % {"name": view.name})
-        return redirect(f"{_list_url()}?{view.query_string}" if view.query_string else _list_url())
-    messages.error(request, _("请填写视图名称。"))
-    return redirect(_list_url())
-
-
-def _list_url() -> str:
-    return reverse("accounts:list")
-
-
-def _own_view(request: AuthenticatedHttpRequest, pk: int) -> SavedView:
-    return get_object_or_404(SavedView, pk=pk, user=request.user, list_key="accounts")
-
-
-@require_POST
-def view_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    view = _own_view(request, pk)
-    saved_view_delete(view=view)
-    messages.success(request, _("视图已删除。"))
-    return redirect(f"{_list_url()}?reset=1")
-
-
-@require_POST
-def view_default(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    view = _own_view(request, pk)
-    saved_view_set_default(view=view, is_default=request.POST.get("is_default") == "1")
-    return redirect(f"{_list_url()}?reset=1")
 
 
 def parent_options(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -344,6 +291,7 @@ def _detail(
         "owner_history": account_owner_history(account),
         "members": account_team_members(account),
         "field_changes": field_changes_for(account, limit=50),
+        "merges": account_merges(account),
         "grade_form": forms.get("grade_form")
         or GradeForm(initial={"grade": account.grade, "version": account.version}),
         "owner_form": forms.get("owner_form")

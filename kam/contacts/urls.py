@@ -5,6 +5,7 @@ from kam.contacts import views
 app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list_view, name="list"),
+    path("export/", views.export, name="export"),
     path("create/", views.create, name="create"),
     path("for_account/<int:account_pk>/", views.for_account, name="for_account"),
     path("<int:pk>/", views.detail, name="detail"),

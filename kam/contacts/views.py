@@ -1,20 +1,23 @@
 """Pages for key people and the decision chain. Thin: parse → check → one service → render."""
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam.accounts.models import Account
 from kam.accounts.rules import account_can_edit
 from kam.accounts.selectors import account_get_visible
+from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
 from kam.contacts.forms import (
     ContactFilterForm,
@@ -53,6 +56,9 @@ from kam.contacts.services import (
 )
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
+from kam.users.saved_views import default_view_redirect, saved_views_context, view_query
+
+LIST_KEY = "contacts"
 
 
 def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
@@ -73,17 +79,64 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, field_errors)
 
 
-@require_GET
-def contact_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _list_filters(request: AuthenticatedHttpRequest) -> tuple[ContactFilterForm, dict[str, Any]]:
     filter_form = ContactFilterForm(request.GET or None)
     filters: dict[str, Any] = filter_form.cleaned_data if filter_form.is_valid() else {}
+    return filter_form, filters
+
+
+@require_GET
+def contact_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if default := default_view_redirect(request, LIST_KEY):
+        return default
+    filter_form, filters = _list_filters(request)
     sort = filters.get("sort") or "name"
     page = paginate(contact_list(request.user, filters, sort), page_number(request.GET.get("page")))
     filtered = any(v not in (None, "") for k, v in filters.items() if k != "sort")
-    return render(
-        request,
-        "contacts/list.html",
-        {"filter_form": filter_form, "page_obj": page, "filtered": filtered},
+    context = {
+        "filter_form": filter_form,
+        "page_obj": page,
+        "filtered": filtered,
+        "can_export": export_allowed(request.user),
+        "query_string": view_query(request.GET),
+        **saved_views_context(request, LIST_KEY),
+    }
+    return render(request, "contacts/list.html", context)
+
+
+_L = gettext_lazy
+EXPORT_HEADERS = [
+    _L("姓名"), _L("职务"), _L("部门"), _L("客户"), _L("决策角色"), _L("影响力"), _L("态度"),
+    _L("关系紧密度"), _L("方案认可度"), _L("价格接受度"), _L("向导级别"), _L("状态"),
+    _L("最近接触"),
+]  # fmt: skip
+
+
+@require_GET
+def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The list as a spreadsheet: the same filters and visibility as the page (R-SEC-2)."""
+    if not export_allowed(request.user):
+        raise PermissionDenied
+    _form, filters = _list_filters(request)
+    queryset = contact_list(request.user, filters, filters.get("sort") or "name")
+
+    def rows() -> Iterator[list[Any]]:
+        for c in queryset.iterator(chunk_size=1000):
+            yield [
+                c.name, c.title, c.department, c.account.name, c.get_decision_role_display(),
+                c.get_influence_display(), c.get_attitude_display(), c.closeness,
+                c.solution_acceptance, c.price_acceptance, c.guide_level or "",
+                c.get_status_display(), c.last_contact_at,
+            ]  # fmt: skip
+
+    return export_response(
+        user=request.user,
+        what=_("关键人"),
+        filename="contacts",
+        headers=[str(h) for h in EXPORT_HEADERS],
+        rows=rows(),
+        file_format="csv" if request.GET.get("format") == "csv" else "xlsx",
+        filters=view_query(request.GET),
     )
 
 

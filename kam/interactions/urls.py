@@ -5,6 +5,7 @@ from kam.interactions import views
 app_name = "interactions"
 urlpatterns = [
     path("", views.list, name="list"),
+    path("export/", views.export, name="export"),
     path("create/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

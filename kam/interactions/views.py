@@ -1,17 +1,20 @@
 """Pages for interactions: thin adapters — parse, check, call one service/selector, render."""
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kam.accounts.selectors import account_get_visible
+from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
@@ -25,6 +28,7 @@ from kam.interactions.selectors import (
     attachment_get_visible,
     interaction_get_detail,
     interaction_list,
+    interactions_for_export,
 )
 from kam.interactions.services import (
     attachment_add,
@@ -32,16 +36,60 @@ from kam.interactions.services import (
     interaction_create,
     interaction_update,
 )
+from kam.users.saved_views import default_view_redirect, saved_views_context, view_query
+
+LIST_KEY = "interactions"
 
 
 def list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if default := default_view_redirect(request, LIST_KEY):
+        return default
     filters = InteractionFilterForm(request.GET or None, user=request.user)
     rows = interaction_list(request.user, **filters.selector_kwargs())
     page = paginate(rows, page_number(request.GET.get("page")))
-    return render(
-        request,
-        "interactions/list.html",
-        {"filters": filters, "page_obj": page, "filtered": filters.is_filtered()},
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "filtered": filters.is_filtered(),
+        "can_export": export_allowed(request.user),
+        "query_string": view_query(request.GET),
+        **saved_views_context(request, LIST_KEY),
+    }
+    return render(request, "interactions/list.html", context)
+
+
+_L = gettext_lazy
+EXPORT_HEADERS = [
+    _L("时间"), _L("客户"), _L("类型"), _L("主题"), _L("客户参与人"), _L("我方参与人"),
+    _L("陪访"), _L("陪访人"), _L("记录人"), _L("结果"), _L("下一步"), _L("下一步日期"),
+]  # fmt: skip
+
+
+def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The list as a spreadsheet: the same filters and visibility as the page (R-SEC-2)."""
+    if not export_allowed(request.user):
+        raise PermissionDenied
+    filters = InteractionFilterForm(request.GET or None, user=request.user)
+    queryset = interactions_for_export(request.user, **filters.selector_kwargs())
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for i in queryset.iterator(chunk_size=500):
+            yield [
+                i.occurred_at, i.account.name, i.get_kind_display(), i.subject,
+                "、".join(c.name for c in i.their_participants.all()),
+                "、".join(str(u) for u in i.our_participants.all()),
+                i.accompanied, i.accompanied_by or "", i.created_by or "", i.outcome,
+                i.next_step, i.next_step_date,
+            ]  # fmt: skip
+
+    return export_response(
+        user=request.user,
+        what=_("拜访记录"),
+        filename="interactions",
+        headers=[str(h) for h in EXPORT_HEADERS],
+        rows=rows(),
+        file_format="csv" if request.GET.get("format") == "csv" else "xlsx",
+        filters=view_query(request.GET),
     )
 
 

@@ -201,9 +201,9 @@ def test_saved_view_save_apply_default_and_delete(rep):
     make_account(name="西安市第一医院", owner=rep, industry="healthcare")
     client = client_for(rep)
     response = client.post(
-        reverse("accounts:view_save"),
-        {"name": "通信客户", "query_string": "industry=telecom&sort=-name&cols=grade&page=3",
-         "is_default": "on"},
+        reverse("users:saved_view_save"),
+        {"list_key": "accounts", "name": "通信客户",
+         "query_string": "industry=telecom&sort=-name&cols=grade&page=3", "is_default": "on"},
     )  # fmt: skip
     view = SavedView.objects.get(user=rep, list_key="accounts")
     assert view.name == "通信客户"
@@ -219,11 +219,11 @@ def test_saved_view_save_apply_default_and_delete(rep):
     assert "西安市第一医院" not in text
     # reset=1 shows everything
     assert "西安市第一医院" in client.get(reverse("accounts:list"), {"reset": 1}).text
-    client.post(reverse("accounts:view_default", args=[view.pk]), {"is_default": "0"})
+    client.post(reverse("users:saved_view_default", args=[view.pk]), {"is_default": "0"})
     view.refresh_from_db()
     assert not view.is_default
     assert client.get(reverse("accounts:list")).status_code == 200
-    client.post(reverse("accounts:view_delete", args=[view.pk]))
+    client.post(reverse("users:saved_view_delete", args=[view.pk]))
     assert not SavedView.objects.exists()
 
 
@@ -232,7 +232,7 @@ def test_saved_views_of_others_cannot_be_touched(rep, colleague):
     view = SavedView.objects.create(
         user=colleague, list_key="accounts", name="我的", query_string=""
     )
-    response = client_for(rep).post(reverse("accounts:view_delete", args=[view.pk]))
+    response = client_for(rep).post(reverse("users:saved_view_delete", args=[view.pk]))
     assert response.status_code == 404
     assert SavedView.objects.filter(pk=view.pk).exists()
 

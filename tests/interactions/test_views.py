@@ -197,8 +197,9 @@ def test_list_query_count_is_constant(
         interaction.our_participants.set([rep, manager])
         interaction.their_participants.set([zhang, li])
     client = client_for(rep)
-    # session, user, reports-to walk, author choices, the page, two participant prefetches
-    with django_assert_num_queries(7):
+    # session, user, default saved view, reports-to walk, author choices, the page, two
+    # participant prefetches, the saved views, export permission (user and group perms)
+    with django_assert_num_queries(11):
         response = client.get(LIST)
     assert response.content.decode().count("data-interaction=") == count
 
