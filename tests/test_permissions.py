@@ -143,3 +143,56 @@ def test_deactivated_users_token_stops_working_at_once(world, rep):
     rep.is_active = False
     rep.save(update_fields=["is_active"])
     assert client.get("/api/accounts/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+# Who may change the rep's account A (its owner and everyone above the owner) and B.
+EDITS_A = {"gm", "admin_user", "director", "manager", "rep"}
+EDITS_B = {"gm", "admin_user", "director", "other_manager", "other_rep"}
+
+
+def write_requests(records: dict) -> list[tuple[str, str]]:
+    account, contact = records["account"].pk, records["contact"].pk
+    interaction = records["interaction"].pk
+    return [
+        ("get", reverse("accounts:edit", args=[account])),
+        ("get", reverse("accounts:merge", args=[account])),
+        ("post", reverse("accounts:change_grade", args=[account])),
+        ("post", reverse("accounts:verify", args=[account])),
+        ("post", reverse("accounts:member_add", args=[account])),
+        ("get", reverse("contacts:edit", args=[contact])),
+        ("get", reverse("contacts:create") + f"?account={account}"),
+        ("post", reverse("contacts:scores", args=[contact])),
+        ("post", reverse("contacts:status", args=[contact])),
+        ("post", reverse("contacts:guide_cost", args=[contact])),
+        ("post", reverse("contacts:plan_create", args=[contact])),
+        ("get", reverse("interactions:edit", args=[interaction])),
+        ("post", reverse("interactions:attachment_upload", args=[interaction])),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("subject", ["a", "b"])
+def test_write_pages_follow_edit_rights(request, world, role, subject):
+    """Invisible → 404; visible but read-only (team member, pool) → 403; editors reach the form."""
+    user = request.getfixturevalue(role)
+    sees = role in (SEES_A if subject == "a" else SEES_B)
+    edits = role in (EDITS_A if subject == "a" else EDITS_B)
+    client = client_for(user)
+    for method, url in write_requests(world[subject]):
+        status = getattr(client, method)(url).status_code
+        if not sees:
+            assert status == 404, (method, url, status)
+        elif not edits:
+            assert status == 403, (method, url, status)
+        else:
+            assert status in {200, 302, 400}, (method, url, status)  # 400: the form, with errors
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pool_account_is_visible_read_only_until_claimed(request, world, role):
+    user = request.getfixturevalue(role)
+    pool_account = AccountFactory(name="公海客户", owner=None, team=None)
+    client = client_for(user)
+    assert client.get(reverse("accounts:detail", args=[pool_account.pk])).status_code == 200
+    expected_edit = 200 if role in {"gm", "admin_user"} else 403
+    assert client.get(reverse("accounts:edit", args=[pool_account.pk])).status_code == expected_edit
