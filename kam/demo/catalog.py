@@ -369,4 +369,6 @@ GUIDE_COST_NOTES = [
     "方案预沟通工时",
 ]
 ENGAGEMENT_PURPOSES = ["高层互访，巩固战略合作", "年度合作回顾", "推动{product}立项", "节前拜访"]
-GRADE_REASONS = ["年度分级评审", "项目落地，提升分级", "预算削减，下调分级", "新立项目，重点跟进"]
+# Upgrades (towards A) and downgrades (towards D) need reasons that point the same way.
+GRADE_UP_REASONS = ["年度分级评审：采购额上升", "项目落地，提升分级", "新立项目，重点跟进"]
+GRADE_DOWN_REASONS = ["年度分级评审：采购额下降", "预算削减，下调分级", "项目延期，降低投入"]

@@ -1,15 +1,18 @@
 """`demo_load --scale`: the benchmark-size data set (100k accounts, 500k people, 2M interactions).
 
 Written for speed, not for the ORM's comfort: ids are assigned here (max id + 1 onwards, the
-sequences are reset afterwards), rows are plain tuples sent with `executemany` in batches, and
-all text comes from fragment pools generated up front, so each row costs a few random draws.
+sequences are reset afterwards), rows are plain tuples sent in batches (`executemany`; COPY on
+PostgreSQL), and all text comes from fragment pools generated up front, so each row costs a few
+random draws. The search documents are written alongside (terms computed once per fragment, see
+kam.demo.bulk) and the full-text index is built once at the end, not row by row. Interactions
+are written in time order, so their ids and document ids follow time as after search_rebuild.
 Everything is deterministic per seed. Run it on a fresh database (it refuses to run twice).
 """
 
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,13 +21,22 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from kam.accounts.models import Account
 from kam.accounts.names import account_name_normalize
 from kam.contacts.models import Contact
 from kam.demo import catalog
+from kam.demo.bulk import (
+    BulkTable,
+    SearchRows,
+    SecondaryIndexes,
+    clear_caches,
+    in_background,
+    interaction_row,
+    interaction_text,
+    next_id,
+)
 from kam.demo.credit_codes import (
     ENTERPRISE,
     GOVERNMENT,
@@ -33,8 +45,10 @@ from kam.demo.credit_codes import (
     credit_code_make,
 )
 from kam.demo.people import DEMO_PASSWORD, demo_org_create
+from kam.demo.scale_names import BRANDS, CITIES, GOV_DEPTS, INDUSTRY_NAMES
 from kam.interactions.models import Interaction
-from kam.search.services import search_rebuild
+from kam.search import index
+from kam.search.models import SearchDocument
 from kam.users.enums import Role
 from kam.users.models import Team, User
 
@@ -44,45 +58,16 @@ SCALE_MARKER_USERNAME = "s_dir01"
 REPS_PER_TEAM = 10
 TEAMS_PER_DIRECTOR = 4
 
-CITIES = [
-    ("陕西", "西安"), ("陕西", "西安"), ("陕西", "西安"), ("陕西", "宝鸡"), ("陕西", "咸阳"),
-    ("陕西", "榆林"), ("陕西", "延安"), ("陕西", "汉中"), ("陕西", "渭南"), ("甘肃", "兰州"),
-    ("甘肃", "兰州"), ("甘肃", "天水"), ("宁夏", "银川"), ("宁夏", "银川"), ("河南", "郑州"),
-    ("河南", "郑州"), ("河南", "洛阳"), ("四川", "成都"), ("四川", "成都"), ("四川", "绵阳"),
-]  # fmt: skip
-BRANDS = [
-    "秦川", "长安", "华岳", "汉唐", "恒信", "丝路", "金鼎", "宏远", "博瑞", "中盛", "天元", "瑞丰",
-    "鼎新", "西岳", "卓越", "兴华", "永泰", "正和", "星河", "启明", "新源", "泰和", "聚能", "安达",
-    "华晟", "同创", "盛世", "远景", "鸿图", "凯达",
-]  # fmt: skip
-# industry → (name patterns, share of accounts); {brand} {city}
-INDUSTRY_NAMES: dict[str, tuple[list[str], int]] = {
-    "manufacturing": (["{city}{brand}智能制造有限公司", "{city}{brand}机械股份有限公司",
-                       "{brand}新材料科技有限公司", "{city}{brand}汽车零部件有限公司"], 30),
-    "healthcare": (["{city}{brand}医院", "{city}第{n}人民医院", "{city}{brand}妇幼保健院"], 15),
-    "government": (["{city}{brand}区人民政府", "{city}市{dept}局", "{city}{brand}新区管委会"], 12),
-    "telecom": (["中国电信{city}{brand}营业部", "中国移动{city}{brand}分公司",
-                 "中国联通{city}{brand}区分公司"], 8),
-    "energy": (["{city}{brand}能源有限公司", "{city}{brand}供电分公司", "{brand}燃气集团"], 10),
-    "finance": (["{city}{brand}农村商业银行", "{brand}村镇银行", "{city}{brand}证券营业部"], 8),
-    "education": (["{city}{brand}职业技术学院", "{city}第{n}中学", "{brand}大学"], 9),
-    "transport": (["{city}{brand}物流有限公司", "{city}{brand}公交集团"], 5),
-    "retail": (["{city}{brand}商贸有限公司", "{brand}连锁超市"], 3),
-}  # fmt: skip
-GOV_DEPTS = [
-    "大数据",
-    "教育",
-    "交通运输",
-    "城市管理",
-    "卫生健康",
-    "公安",
-    "应急管理",
-    "市场监督管理",
-]
 GRADES = ["A", "B", "C", "C", "D", "D"]
 INTERACTION_WEIGHT = {"A": 8, "B": 4, "C": 2, "D": 1}
 KINDS = ["visit"] * 35 + ["call"] * 25 + ["meeting"] * 15 + ["demo"] * 8 + ["site_visit"] * 5
 KINDS += ["reception"] * 5 + ["trial"] * 7
+BULK_MODELS: list[type[models.Model]] = [
+    Account, Contact, Interaction, Interaction.our_participants.through,
+    Interaction.their_participants.through,
+]  # fmt: skip
+# an interaction text from the pools: subject, content, outcome, next step, (title, body, terms)
+_Text = tuple[str, str, str, str, tuple[str, str, str]]
 
 
 @dataclass(frozen=True)
@@ -91,51 +76,6 @@ class ScaleSize:
     people: int = 500_000
     interactions: int = 2_000_000
     reps: int = 200
-
-
-class _Table:
-    """INSERT of fixed columns into one model's table, many rows at a time.
-
-    Columns not given get their model default (or NULL, "" or now), so fields added to the
-    model later do not break the load.
-    """
-
-    def __init__(self, model: type[models.Model], columns: Sequence[str], now: datetime) -> None:
-        quote = connection.ops.quote_name
-        fields = [model._meta.get_field(c) for c in columns]
-        given = {field.name for field in fields}
-        names = [str(field.column) for field in fields if isinstance(field, models.Field)]
-        extras: list[Any] = []
-        for field in model._meta.concrete_fields:
-            if field.name in given or field.primary_key:
-                continue
-            if field.has_default():
-                value = field.get_db_prep_save(field.get_default(), connection)
-            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value = connection.ops.adapt_datetimefield_value(now)
-            elif field.null:
-                value = None
-            elif field.blank and isinstance(field, models.CharField | models.TextField):
-                value = ""
-            else:
-                raise ValueError(f"no value for {model._meta.label}.{field.name}")
-            names.append(str(field.column))
-            extras.append(value)
-        self.extras = tuple(extras)
-        marks = ", ".join(["%s"] * len(names))
-        table = quote(model._meta.db_table)
-        self.sql = f"INSERT INTO {table} ({', '.join(map(quote, names))}) VALUES ({marks})"  # noqa: S608
-
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            if self.extras:
-                rows = [row + self.extras for row in rows]
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, rows)
-
-
-def _next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
 def _credit_kind(industry: str) -> str:
@@ -161,6 +101,7 @@ class _ScaleLoad:
         self.rep_team: dict[int, int | None] = {}
         self.rep_manager: dict[int, int] = {}
         self.first_account = 0
+        self.search = SearchRows(self.now)
 
     def log(self, message: str) -> None:
         self.out(f"[{time.monotonic() - self.started:7.1f}s] {message}")
@@ -221,7 +162,7 @@ class _ScaleLoad:
     @transaction.atomic
     def load_accounts(self) -> None:
         rng, n = self.rng, self.size.accounts
-        table = _Table(
+        table = BulkTable(
             Account,
             ["id", "name", "name_normalized", "credit_code", "industry", "province", "city",
              "level", "parent_id", "website", "size", "status", "grade", "purchase_scenario",
@@ -229,7 +170,7 @@ class _ScaleLoad:
              "version"],
             self.now,
         )  # fmt: skip
-        first = self.first_account = _next_id(Account)
+        first = self.first_account = next_id(Account)
         industries = [name for name, (_, share) in INDUSTRY_NAMES.items() for _ in range(share)]
         groups = max(1, n // 50)
         provinces = max(1, n // 10)
@@ -256,10 +197,11 @@ class _ScaleLoad:
             grade = rng.choice(GRADES)
             owner = None if rng.random() < 0.03 else rng.choice(self.rep_ids)
             created = rng.choice(created_pool)
+            credit_code = credit_code_make(
+                serial=pk, region=REGION_CODES[city], kind=_credit_kind(industry)
+            )
             rows.append((
-                pk, name, account_name_normalize(name),
-                credit_code_make(serial=pk, region=REGION_CODES[city],
-                                 kind=_credit_kind(industry)),
+                pk, name, account_name_normalize(name), credit_code,
                 industry, province, city, level, parent, "", rng.choice(sizes),
                 rng.choice(statuses), grade, rng.choice(["continuous", "occasional"]), owner,
                 self.rep_team[owner] if owner else None, "", owner, created, created, 0,
@@ -267,17 +209,20 @@ class _ScaleLoad:
             self.owner.append(owner)
             self.grade.append(grade)
             self.industry.append(industry)
+            self.search.account(pk, name, credit_code, city, province)
             if len(rows) >= self.batch:
                 table.insert(rows)
+                self.search.flush()
                 rows = []
         table.insert(rows)
+        self.search.flush()
         self.log(f"客户：{n}")
 
     # ---- people
     @transaction.atomic
     def load_contacts(self) -> None:
         rng, n, total = self.rng, self.size.accounts, self.size.people
-        table = _Table(
+        table = BulkTable(
             Contact,
             ["id", "account_id", "name", "title", "department", "phone", "email", "wechat",
              "reports_to_id", "background", "character", "decision_style", "preferences",
@@ -291,7 +236,7 @@ class _ScaleLoad:
         for i in rng.sample(range(n), total % n):
             counts[i] += 1
         first_account = self.first_account
-        pk = _next_id(Contact)
+        pk = next_id(Contact)
         stamp = self.adapt_dt(self.now - timedelta(days=300))
         names = [s + g for s in catalog.SURNAMES for g in catalog.GIVEN_NAMES]
         attitudes = ["supporter", "supporter", "neutral", "neutral", "neutral", "opponent"]
@@ -308,25 +253,30 @@ class _ScaleLoad:
                 title, department, role, influence, tier = titles[j % len(titles)]
                 reports_to = None if j == 0 else head if tier < 2 or j < 2 else head + 1
                 low = 1 if rng.random() < 0.2 else 2
+                name = rng.choice(names)
+                phone = f"{rng.choice(prefixes)}{rng.randrange(100_000_000):08d}"
                 rows.append((
-                    pk, first_account + i, rng.choice(names), title, department,
-                    f"{rng.choice(prefixes)}{rng.randrange(100_000_000):08d}", "", "",
+                    pk, first_account + i, name, title, department, phone, "", "",
                     reports_to, "", "", "", "", "in_post" if rng.random() < 0.97 else "left",
                     role, influence, rng.choice(attitudes), rng.randint(low, 5),
                     rng.randint(low, 5), rng.randint(low, 5),
                     rng.choice([0] * 9 + [1, 2, 3]), stamp, stamp, 0,
                 ))  # fmt: skip
+                self.search.contact(pk, first_account + i, name, title, department, phone)
                 pk += 1
                 if len(rows) >= self.batch:
                     table.insert(rows)
+                    self.search.flush()
                     rows = []
         table.insert(rows)
+        self.search.flush()
         self.log(f"关键人：{total}")
 
     # ---- interactions and their participants
-    def _text_pools(self) -> dict[str, list[tuple[str, str, str, str]]]:
+    def _text_pools(self) -> dict[str, list[_Text]]:
+        """Per industry: (subject, content, outcome, next_step, search document text)."""
         rng = self.rng
-        pools: dict[str, list[tuple[str, str, str, str]]] = {}
+        pools: dict[str, list[_Text]] = {}
         for industry, titles in {**catalog.TITLES, "retail": catalog.TITLES["energy"]}.items():
             products = catalog.PRODUCTS.get(industry, catalog.PRODUCTS["manufacturing"])
             pool = []
@@ -341,12 +291,13 @@ class _ScaleLoad:
                     "budget": str(rng.choice([50, 80, 120, 200, 350, 500, 800])),
                 }  # fmt: skip
                 kind = rng.choice(list(catalog.SUBJECTS))
-                pool.append((
-                    rng.choice(catalog.SUBJECTS[kind]).format(**values)[:200],
-                    rng.choice(catalog.CONTENTS).format(**values),
-                    rng.choice(catalog.OUTCOMES),
-                    rng.choice(catalog.NEXT_STEPS).format(**values),
-                ))  # fmt: skip
+                subject = rng.choice(catalog.SUBJECTS[kind]).format(**values)[:200]
+                content = rng.choice(catalog.CONTENTS).format(**values)
+                outcome = rng.choice(catalog.OUTCOMES)
+                next_step = rng.choice(catalog.NEXT_STEPS).format(**values)
+                # the document text in kam.search.services' order (reception notes are empty)
+                document = interaction_text(subject, content, "", outcome, next_step)
+                pool.append((subject, content, outcome, next_step, document))
             pools[industry] = pool
         return pools
 
@@ -366,21 +317,23 @@ class _ScaleLoad:
 
     def load_interactions(self) -> None:
         rng, size = self.rng, self.size
-        table = _Table(
+        table = BulkTable(
             Interaction,
             ["id", "account_id", "kind", "occurred_at", "subject", "content", "reception_notes",
              "outcome", "next_step", "next_step_date", "accompanied", "accompanied_by_id",
              "created_by_id", "created_at", "updated_at", "version"],
             self.now,
         )  # fmt: skip
-        ours = _Table(Interaction.our_participants.through, ["interaction_id", "user_id"], self.now)
-        theirs = _Table(
+        ours = BulkTable(
+            Interaction.our_participants.through, ["interaction_id", "user_id"], self.now
+        )
+        theirs = BulkTable(
             Interaction.their_participants.through, ["interaction_id", "contact_id"], self.now
         )
         pools = self._text_pools()
         moments, next_dates = self._moments()
         first_account = self.first_account
-        pk = _next_id(Interaction)
+        first_pk = next_id(Interaction)
         weights = [INTERACTION_WEIGHT[g] for g in self.grade]
         cumulative, running = [], 0
         for w in weights:
@@ -389,42 +342,59 @@ class _ScaleLoad:
         last_account = [-1] * size.accounts
         contact_base = self.contact_start[0] if self.contact_start else 0
         last_contact = [-1] * size.people
+        # drawn up front and sorted, so ids (and search document ids) follow time
+        whens = iter(sorted(rng.randrange(len(moments)) for _ in range(size.interactions)))
+
+        def batches() -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
+            """The rows of each batch. Pure Python: runs in a thread beside the inserts."""
+            pk, done = first_pk, 0
+            while done < size.interactions:
+                count = min(self.batch, size.interactions - done)
+                picks = rng.choices(range(size.accounts), cum_weights=cumulative, k=count)
+                rows, our_rows, their_rows, documents = [], [], [], []
+                for i in picks:
+                    when = next(whens)
+                    owner = self.owner[i] or self.rep_ids[i % len(self.rep_ids)]
+                    subject, content, outcome, next_step, document = rng.choice(
+                        pools[self.industry[i]]
+                    )
+                    kind = rng.choice(KINDS)
+                    accompanied = rng.random() < 0.1
+                    manager = self.rep_manager.get(owner) if accompanied else None
+                    rows.append((
+                        pk, first_account + i, kind, moments[when], subject, content, "",
+                        outcome, next_step, next_dates[when], manager is not None, manager,
+                        owner, moments[when], moments[when], 0,
+                    ))  # fmt: skip
+                    our_rows.append((pk, owner))
+                    documents.append(
+                        interaction_row(pk, first_account + i, document, moments[when])
+                    )
+                    if manager is not None:
+                        our_rows.append((pk, manager))
+                    if when > last_account[i]:
+                        last_account[i] = when
+                    people = self.contact_count[i]
+                    if people:
+                        start = self.contact_start[i]
+                        met = {start + rng.randrange(people) for _ in range(rng.choice((1, 1, 2)))}
+                        for contact in met:
+                            their_rows.append((pk, contact))
+                            if when > last_contact[contact - contact_base]:
+                                last_contact[contact - contact_base] = when
+                    pk += 1
+                done += count
+                yield rows, our_rows, their_rows, documents
+
         done = 0
-        while done < size.interactions:
-            count = min(self.batch, size.interactions - done)
-            picks = rng.choices(range(size.accounts), cum_weights=cumulative, k=count)
-            rows, our_rows, their_rows = [], [], []
-            for i in picks:
-                when = rng.randrange(len(moments))
-                owner = self.owner[i] or self.rep_ids[i % len(self.rep_ids)]
-                subject, content, outcome, next_step = rng.choice(pools[self.industry[i]])
-                kind = rng.choice(KINDS)
-                accompanied = rng.random() < 0.1
-                manager = self.rep_manager.get(owner) if accompanied else None
-                rows.append((
-                    pk, first_account + i, kind, moments[when], subject, content, "", outcome,
-                    next_step, next_dates[when], manager is not None, manager, owner,
-                    moments[when], moments[when], 0,
-                ))  # fmt: skip
-                our_rows.append((pk, owner))
-                if manager is not None:
-                    our_rows.append((pk, manager))
-                if when > last_account[i]:
-                    last_account[i] = when
-                people = self.contact_count[i]
-                if people:
-                    start = self.contact_start[i]
-                    met = {start + rng.randrange(people) for _ in range(rng.choice((1, 1, 2)))}
-                    for contact in met:
-                        their_rows.append((pk, contact))
-                        if when > last_contact[contact - contact_base]:
-                            last_contact[contact - contact_base] = when
-                pk += 1
+        # the next batch is generated (one core) while this one is written (the other)
+        for rows, our_rows, their_rows, documents in in_background(batches()):
             with transaction.atomic():
                 table.insert(rows)
                 ours.insert(our_rows)
                 theirs.insert(their_rows)
-            done += count
+                self.search.insert(documents)
+            done += len(rows)
             if done % (self.batch * 20) == 0 or done == size.interactions:
                 self.log(f"拜访记录：{done}/{size.interactions}")
         self._write_last_activity(last_account, last_contact, moments, first_account, contact_base)
@@ -446,6 +416,22 @@ class _ScaleLoad:
             )
             rows = [(moments[when], base + i) for i, when in enumerate(last) if when >= 0]
             with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    # one joined UPDATE from a COPY-filled scratch table, not a statement per row
+                    cursor.execute(
+                        "CREATE TEMPORARY TABLE scale_last (at timestamptz, id bigint) "
+                        "ON COMMIT DROP"
+                    )
+                    with cursor.cursor.copy("COPY scale_last (at, id) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                    table = quote(model._meta.db_table)
+                    cursor.execute(
+                        f"UPDATE {table} SET {quote(column)} = scale_last.at "  # noqa: S608
+                        f"FROM scale_last WHERE {table}.{quote('id')} = scale_last.id"
+                    )
+                    cursor.execute("DROP TABLE scale_last")
+                    continue
                 for start in range(0, len(rows), self.batch):
                     cursor.executemany(sql, rows[start : start + self.batch])
         self.log("最近跟进时间已更新")
@@ -474,24 +460,33 @@ def demo_scale_load(
             cursor.execute("PRAGMA cache_size=-262144")
             cursor.execute("PRAGMA temp_store=MEMORY")
     load = _ScaleLoad(size=size, seed=seed, batch_size=batch_size, out=out)
-    load.load_users()
-    load.load_accounts()
-    load.load_contacts()
-    load.load_interactions()
-    load.reset_sequences()
-
-    logged: set[tuple[str, int]] = set()
-
-    def progress(kind: str, done: int) -> None:
-        if done % 100_000 == 0 and (kind, done) not in logged:
-            logged.add((kind, done))
-            load.log(f"搜索索引 {kind}：{done}")
-
-    counts = search_rebuild(batch_size=5000, progress=progress)
-    load.log(f"搜索索引已重建：{counts}")
-    if tune_sqlite:
+    # Search documents are written with the records; the full-text index is built once at the
+    # end instead of row by row (and its per-row upkeep is back whatever happens).
+    # So are the plain indexes of the big tables: built once each at the end.
+    indexes = SecondaryIndexes(
+        [model._meta.db_table for model in BULK_MODELS] + [SearchDocument._meta.db_table]
+    )
+    with transaction.atomic():
+        index.suspend_maintenance(connection, tsv_given=load.search.tsv_given)
+        indexes.drop()
+    try:
+        load.load_users()
+        load.load_accounts()
+        load.load_contacts()
+        load.load_interactions()
+        load.reset_sequences()
+    finally:
+        with transaction.atomic():
+            indexes.restore()
+            load.log("索引已重建")
+            index.resume_maintenance(connection, tsv_given=load.search.tsv_given)
+        clear_caches()
+    load.log("全文索引已建立")
+    if not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            if tune_sqlite:
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("ANALYZE")
+        load.log("统计信息已更新")
     load.log("完成")
     return True

@@ -106,28 +106,50 @@ def drop_index(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(sql)
 
 
-def suspend_maintenance(connection: BaseDatabaseWrapper) -> None:
-    """Before a bulk load: stop per-row index upkeep (resume_maintenance catches up)."""
+def suspend_maintenance(connection: BaseDatabaseWrapper, *, tsv_given: bool = False) -> None:
+    """Before a bulk load: stop per-row index upkeep (resume_maintenance catches up).
+
+    `tsv_given` (PostgreSQL): the loader writes the `tsv` column itself (see `tsvector_text`),
+    so the per-row trigger is dropped too; pass the same flag to resume_maintenance.
+    """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for sql in SQLITE_DROP_TRIGGERS:
                 cursor.execute(sql)
         elif connection.vendor == "postgresql":
-            # The trigger stays (it is cheap per row); the GIN index is built once at the end.
+            # The GIN index is built once at the end; the trigger stays unless tsv is given.
             cursor.execute(PG_DROP_INDEX)
+            if tsv_given:
+                cursor.execute(PG_DROP_TRIGGER)
 
 
-def resume_maintenance(connection: BaseDatabaseWrapper) -> None:
+def resume_maintenance(connection: BaseDatabaseWrapper, *, tsv_given: bool = False) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for sql in [*SQLITE_CREATE_TRIGGERS, SQLITE_REBUILD]:
                 cursor.execute(sql)
         elif connection.vendor == "postgresql":
+            if tsv_given:
+                cursor.execute(PG_DROP_TRIGGER)
+                cursor.execute(PG_CREATE_TRIGGER)
             # CREATE INDEX refuses to run while deferred FK checks of the rows just loaded are
             # pending: run those checks now, then go back to Django's deferred default.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(PG_CREATE_INDEX)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def tsvector_text(terms: str) -> str:
+    """What `search_terms_tsvector(terms)` builds before its cast: the same text, in Python.
+
+    A bulk loader can send it as the `tsv` column (PostgreSQL parses it identically) instead of
+    running the trigger per row. Keep in step with PG_CREATE_FUNCTIONS.
+    """
+    return " ".join(
+        f"{_tsquery_lexeme(term)}:{position}"
+        for position, term in enumerate(terms.split(" ")[:16383], 1)
+        if term
+    )
 
 
 def _fts5_string(term: str) -> str:

@@ -2,6 +2,7 @@
 inside their own transactions, so a record and its index entry never disagree."""
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from django.db import connections, transaction
@@ -136,10 +137,16 @@ def _rows(kind: str, batch_size: int) -> Iterator[_Row]:
             yield _row(kind, pk, account_id, *_interaction_text(*fields), occurred_at)
 
 
+@lru_cache(maxsize=20_000)
+def _joined_terms(text: str) -> str:
+    # Generated (demo/benchmark) data repeats its texts; real notes rarely hit this cache.
+    return " ".join(text_terms(text))
+
+
 def _row(
     kind: str, object_id: int, account_id: int, title: str, body: str, occurred_at: Any
 ) -> _Row:
-    terms = " ".join(text_terms(f"{title}\n{body}"))
+    terms = _joined_terms(f"{title}\n{body}")
     return (kind, object_id, account_id, title[:300], body, terms, occurred_at)
 
 
@@ -180,4 +187,5 @@ def search_rebuild(
                     progress(kind, done)
             counts[str(kind)] = done
     index.resume_maintenance(connection)
+    _joined_terms.cache_clear()
     return counts
