@@ -16,6 +16,14 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kam.search.terms import Phrase
 
+
+class UnsupportedDatabase(Exception):
+    """KAM's search index exists for SQLite and PostgreSQL only."""
+
+    def __init__(self, vendor: str) -> None:
+        super().__init__(f"search supports SQLite and PostgreSQL, not {vendor}")
+
+
 SQLITE_CREATE_TABLE = (
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     "terms, content='search_searchdocument', content_rowid='id', "
@@ -93,7 +101,7 @@ def create_index(connection: BaseDatabaseWrapper) -> None:
             ]:  # fmt: skip
                 cursor.execute(sql)
         else:  # pragma: no cover - only the two supported databases
-            raise NotImplementedError(connection.vendor)
+            raise UnsupportedDatabase(connection.vendor)
 
 
 def drop_index(connection: BaseDatabaseWrapper) -> None:
@@ -175,7 +183,7 @@ def match_expression(vendor: str, phrases: list[Phrase]) -> str:
                 lexemes[-1] += ":*"
             parts.append("(" + " <-> ".join(lexemes) + ")")
         return " & ".join(parts)
-    raise NotImplementedError(vendor)  # pragma: no cover
+    raise UnsupportedDatabase(vendor)  # pragma: no cover
 
 
 def match_filter(
@@ -204,4 +212,4 @@ def match_filter(
         return f'"search_searchdocument"."id" IN ({inner})', params
     if vendor == "postgresql":
         return '"search_searchdocument"."tsv" @@ %s::tsquery', [expression]
-    raise NotImplementedError(vendor)  # pragma: no cover
+    raise UnsupportedDatabase(vendor)  # pragma: no cover
