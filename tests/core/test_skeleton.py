@@ -52,3 +52,15 @@ def test_api_docs_page_loads_nothing_from_a_cdn(client):
     assert "swagger-ui-bundle.js" in page
     assert "cdn." not in page
     assert "https://" not in page
+
+
+def test_home_counts_the_whole_team_for_a_manager(rep, colleague, manager, other_rep):
+    from tests.factories import AccountFactory, InteractionFactory
+
+    AccountFactory(owner=rep)
+    InteractionFactory(account=AccountFactory(owner=colleague))
+    AccountFactory(owner=other_rep)
+    manager_page = client_for(manager).get(reverse("core:home"))
+    assert manager_page.context["account_count"] == 2
+    assert "我和下属负责的客户" in manager_page.content.decode()
+    assert client_for(rep).get(reverse("core:home")).context["account_count"] == 1
