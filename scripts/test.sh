@@ -25,7 +25,10 @@ python manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv \
 python scripts/check_translations.py kam/locale/en/LC_MESSAGES/django.po
 
 log "tests on SQLite"
-run_pytest -q -m "not e2e"
+run_pytest -q -m "not e2e and not concurrency"
+log "concurrency tests on a file-based SQLite database"
+rm -f var/test-concurrency.sqlite3*
+KAM_SQLITE_TEST_NAME=var/test-concurrency.sqlite3 run_pytest -q -m concurrency
 
 log "tests on PostgreSQL"
 source scripts/postgres.sh
