@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 from kam.accounts.api import router as accounts_router
 from kam.contacts.api import router as contacts_router
 from kam.interactions.api import router as interactions_router
+from kam.notifications.api import router as notifications_router
+from kam.products.api import router as products_router
 from kam.search.api import router as search_router
 from kam.users.api import TokenAuth
 
@@ -21,3 +23,5 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/interactions", interactions_router)
 api.add_router("/search", search_router)
+api.add_router("/products", products_router)
+api.add_router("/notifications", notifications_router)

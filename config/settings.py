@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "kam.contacts",
     "kam.interactions",
     "kam.search",
+    "kam.products",
+    "kam.notifications",
     "kam.demo",
 ]
 
@@ -181,6 +183,7 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
+KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 

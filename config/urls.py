@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/", include("kam.contacts.urls")),
     path("interactions/", include("kam.interactions.urls")),
     path("search/", include("kam.search.urls")),
+    path("products/", include("kam.products.urls")),
+    path("notifications/", include("kam.notifications.urls")),
     path("audit/", include("kam.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),

@@ -26,6 +26,7 @@ from kam.contacts.enums import (
     Influence,
 )
 from kam.contacts.models import Contact, EngagementPlan, EngagementTouch, GuideCost, ScoreChange
+from kam.notifications.services import personnel_change_notify
 from kam.search.services import search_index_contact
 from kam.users.models import User
 
@@ -210,6 +211,7 @@ def contact_mark_status(*, contact: Contact, status: str, note: str, actor: User
     audit_record_changes(instance=locked, before=before, actor=actor)
     if status in PERSONNEL_CHANGE_STATUSES:
         Account.objects.filter(pk=locked.account_id).update(personnel_change_at=now)
+        personnel_change_notify(contact=locked, actor=actor)
     return locked
 
 

@@ -10,6 +10,7 @@ NAVIGATION = [
     ("contacts:list", pgettext_lazy("navigation", "关键人"), "contacts"),
     ("interactions:list", pgettext_lazy("navigation", "拜访记录"), "interactions"),
     ("search:results", pgettext_lazy("navigation", "搜索"), "search"),
+    ("products:list", pgettext_lazy("navigation", "产品"), "products"),
 ]
 
 

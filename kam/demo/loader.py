@@ -33,6 +33,7 @@ from kam.demo.loader_interactions import InteractionsBuilder
 from kam.demo.loader_people import PeopleBuilder
 from kam.demo.people import demo_org_create
 from kam.interactions.models import Interaction
+from kam.products.demo import demo_products_create
 from kam.search.services import search_rebuild
 
 TIMESTAMP_MODELS: list[type[models.Model]] = [
@@ -85,6 +86,7 @@ def demo_data_load(
 ) -> bool:
     """Load the demo company. Returns False (and writes nothing) if it is already there."""
     org = demo_org_create()
+    demo_products_create()
     if reset:
         out(f"已删除 {demo_data_reset()} 个演示客户。")
     elif demo_data_exists():

@@ -5,6 +5,7 @@ lost. Runs on PostgreSQL and on a file-based SQLite database (scripts/test.sh ru
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.concurrency
 
 
 def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return connection.vendor == "sqlite" and not settings.DATABASES["default"]["TEST"].get("NAME")
 
 
 @pytest.mark.django_db(transaction=True)

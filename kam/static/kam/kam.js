@@ -60,3 +60,17 @@
     });
   });
 })();
+
+/* ---- notifications ---- */
+(function () {
+  // The bell polls its badge; when the session has expired the poll lands on the login page,
+  // which must never be swapped into the top bar.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.classList || !elt.classList.contains("bell")) { return; }
+    var url = (event.detail.xhr && event.detail.xhr.responseURL) || "";
+    if (event.detail.xhr.status !== 200 || url.indexOf("/notifications/badge") === -1) {
+      event.detail.shouldSwap = false;
+    }
+  });
+})();
