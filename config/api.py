@@ -7,6 +7,7 @@ from kam.accounts.api import router as accounts_router
 from kam.contacts.api import router as contacts_router
 from kam.interactions.api import router as interactions_router
 from kam.notifications.api import router as notifications_router
+from kam.opportunities.api import router as opportunities_router
 from kam.products.api import router as products_router
 from kam.search.api import router as search_router
 from kam.users.api import TokenAuth
@@ -25,3 +26,4 @@ api.add_router("/interactions", interactions_router)
 api.add_router("/search", search_router)
 api.add_router("/products", products_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/sales-processes", opportunities_router)

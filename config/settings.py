@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kam.interactions",
     "kam.search",
     "kam.products",
+    "kam.opportunities",
     "kam.notifications",
     "kam.demo",
 ]

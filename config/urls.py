@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interactions/", include("kam.interactions.urls")),
     path("search/", include("kam.search.urls")),
     path("products/", include("kam.products.urls")),
+    path("opportunities/", include("kam.opportunities.urls")),
     path("notifications/", include("kam.notifications.urls")),
     path("audit/", include("kam.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

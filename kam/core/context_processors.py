@@ -11,6 +11,7 @@ NAVIGATION = [
     ("interactions:list", pgettext_lazy("navigation", "拜访记录"), "interactions"),
     ("search:results", pgettext_lazy("navigation", "搜索"), "search"),
     ("products:list", pgettext_lazy("navigation", "产品"), "products"),
+    ("opportunities:processes", pgettext_lazy("navigation", "销售流程"), "processes"),
 ]
 
 

@@ -74,3 +74,32 @@
     }
   });
 })();
+
+/* ---- opportunities ---- */
+// <tbody data-sortable-stages="reorder-url"> lets managers drag open stages (rows without
+// data-fixed); the new order is posted (stage=id repeated) with the CSRF header, then reloaded.
+(function () {
+  "use strict";
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.Sortable) { return; }
+    document.querySelectorAll("[data-sortable-stages]").forEach(function (body) {
+      window.Sortable.create(body, {
+        handle: ".drag-handle", filter: "[data-fixed]", draggable: "tr:not([data-fixed])",
+        onEnd: function () {
+          var data = new FormData();
+          body.querySelectorAll("tr[data-stage-id]").forEach(function (row) {
+            data.append("stage", row.getAttribute("data-stage-id"));
+          });
+          fetch(body.getAttribute("data-sortable-stages"), {
+            method: "POST", body: data, credentials: "same-origin",
+            headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+          }).then(function () { window.location.reload(); });
+        }
+      });
+    });
+  });
+})();
