@@ -32,6 +32,7 @@ from kam.accounts.selectors import accounts_similar_names
 from kam.audit.models import FieldChange
 from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.contacts.models import Contact
+from kam.core.versioning import stale_record_error
 from kam.interactions.models import Interaction
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.services import search_index_account
@@ -52,7 +53,6 @@ AUDITED_ON_MERGE = [*FILL_FIELDS, "description"]
 MERGE_FIELD = "merge"
 CANDIDATE_LIMIT = 20
 ANCESTOR_LIMIT = 50
-STALE = "该记录已被他人修改，请刷新后重试。"
 
 
 def account_merge_allowed(user: User, source: Account, target: Account) -> bool:
@@ -148,12 +148,12 @@ def account_merge(
         .order_by("pk")  # always the same lock order: no deadlock between two merges
     }
     if source.pk not in locked or target.pk not in locked:
-        raise ValidationError(_(STALE), code="stale")
+        raise stale_record_error()
     source, target = locked[source.pk], locked[target.pk]
     if (source_version is not None and source.version != source_version) or (
         target_version is not None and target.version != target_version
     ):
-        raise ValidationError(_(STALE), code="stale")
+        raise stale_record_error()
     _check_shape(source, target)
     if not account_merge_allowed(actor, source, target):
         raise PermissionDenied(_("只有能编辑两个客户的人（或总经理、管理员）可以合并。"))

@@ -21,6 +21,7 @@ from kam.accounts.names import account_name_normalize
 from kam.accounts.rules import account_can_edit, owner_scope_ids
 from kam.accounts.selectors import accounts_similar_names
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
+from kam.core.versioning import stale_record_error
 from kam.search.services import search_index_account
 from kam.users.models import User
 
@@ -179,7 +180,7 @@ def _apply_versioned(account: Account, version: int, fields: dict[str, Any]) -> 
         _duplicate_credit_code(fields.get("credit_code"), account.pk)
         raise
     if updated != 1:
-        raise ValidationError(_("该记录已被他人修改，请刷新后重试。"), code="stale")
+        raise stale_record_error()
     for name, value in fields.items():
         setattr(account, name, value)
     account.version = version + 1

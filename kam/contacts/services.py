@@ -26,6 +26,7 @@ from kam.contacts.enums import (
     Influence,
 )
 from kam.contacts.models import Contact, EngagementPlan, EngagementTouch, GuideCost, ScoreChange
+from kam.core.versioning import lock_at_version
 from kam.notifications.services import personnel_change_notify
 from kam.search.services import search_index_contact
 from kam.users.models import User
@@ -40,10 +41,6 @@ SCORE_FIELDS = ["closeness", "solution_acceptance", "price_acceptance"]
 PERSONNEL_CHANGE_STATUSES = {ContactStatus.LEFT, ContactStatus.CHANGED_POST}
 PLAN_FIELDS = ["our_executive", "purpose", "cadence_days", "next_due", "active"]
 GUIDE_COST_FIELDS = ["kind", "spent_on", "amount", "hours", "note"]
-
-
-def _version_conflict() -> ValidationError:
-    return ValidationError(_("该记录已被他人修改，请刷新后重试。"))
 
 
 def _require_edit(actor: User, account: Account) -> None:
@@ -136,9 +133,9 @@ def contact_update(*, contact: Contact, actor: User, version: int, data: dict[st
     """Apply a profile edit made against `version`; a stale version is refused."""
     _require_edit(actor, contact.account)
     cleaned = _clean_data(data)
-    locked = Contact.objects.select_for_update().select_related("account").get(pk=contact.pk)
-    if locked.version != version:
-        raise _version_conflict()
+    locked = lock_at_version(
+        Contact.objects.select_related("account"), pk=contact.pk, version=version
+    )
     _validate_choices(cleaned)
     _validate_reports_to(
         contact_pk=locked.pk, account=locked.account, reports_to=cleaned.get("reports_to")

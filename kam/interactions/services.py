@@ -25,6 +25,7 @@ from kam.accounts.models import Account
 from kam.audit.models import FieldChange
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
 from kam.contacts.models import Contact
+from kam.core.versioning import stale_record_error
 from kam.interactions.enums import InteractionKind
 from kam.interactions.models import Attachment, Interaction
 from kam.interactions.rules import interaction_can_edit, interaction_can_log
@@ -44,7 +45,6 @@ INTERACTION_FIELDS = [
     "accompanied",
     "accompanied_by",
 ]
-CONFLICT_MESSAGE = "该记录已被他人修改，请刷新后重试。"
 # A visit is logged after it happened; a little slack for clocks that disagree.
 FUTURE_SLACK = timedelta(minutes=10)
 
@@ -399,7 +399,7 @@ def interaction_update(
         version=F("version") + 1
     )
     if not claimed:
-        raise ValidationError(CONFLICT_MESSAGE)
+        raise stale_record_error()
 
     before = audit_snapshot(interaction, INTERACTION_FIELDS)
     for name, value in values.items():

@@ -13,12 +13,12 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
+from kam.core.versioning import stale_record_error
 from kam.opportunities.enums import StageKind
 from kam.opportunities.models import SalesProcess, Stage
 from kam.opportunities.rules import sales_process_manageable_by
 from kam.users.models import User
 
-STALE = "该记录已被他人修改，请刷新后重试。"
 PROCESS_FIELDS = ["code", "name_zh", "name_en", "description", "active"]
 STAGE_FIELDS = ["name_zh", "name_en", "default_probability", "key_milestone_zh"]
 ORDER_OFFSET = 100000
@@ -153,7 +153,7 @@ def sales_process_update(
             changes[key] = (changes[key] or "").strip()
     locked = _lock_process(process)
     if locked.version != version:
-        raise ValidationError({"version": [_(STALE)]})
+        raise stale_record_error(field="version")
     if changes.get("active") is False and locked.is_default:
         errors["active"] = [_("默认流程不能停用，请先把其他流程设为默认。")]
     if errors:

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
+from kam.core.versioning import lock_at_version
 from kam.products.models import MAX_PRICE, TAX_RATES, Product, ProductLine, ProductPriceChange
 from kam.products.rules import catalogue_manageable_by
 from kam.users.models import User
@@ -17,7 +18,6 @@ PRODUCT_FIELDS = [
     "line", "code", "name", "name_en", "unit", "list_price", "tax_rate", "description",
 ]  # fmt: skip
 LINE_FIELDS = ["name", "code", "sort_order", "active"]
-STALE = "该记录已被他人修改，请刷新后重试。"
 
 
 def money_check(value: Any, *, field: str = "list_price") -> Decimal:
@@ -149,9 +149,7 @@ def product_update(
         {key: value for key, value in data.items() if key in PRODUCT_FIELDS},
         exclude_pk=product.pk,
     )
-    locked = Product.objects.select_for_update().get(pk=product.pk)
-    if locked.version != version:
-        raise ValidationError({"version": [_(STALE)]})
+    locked = lock_at_version(Product.objects.all(), pk=product.pk, version=version, field="version")
     before = audit_snapshot(locked, list(changes))
     old_price = locked.list_price
     for key, value in changes.items():

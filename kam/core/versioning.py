@@ -1,0 +1,30 @@
+"""Optimistic locking, the same way everywhere: an edit carries the `version` it was made
+against, and a record saved by someone else in the meantime refuses the edit.
+
+Every editable model has `version = PositiveIntegerField(default=0)`.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+STALE_MESSAGE = _("该记录已被他人修改，请刷新后重试。")
+
+
+def stale_record_error(*, field: str | None = None) -> ValidationError:
+    """The conflict error; `field` puts it on a form field (e.g. "version") for the API."""
+    if field:
+        return ValidationError({field: [STALE_MESSAGE]}, code="stale")
+    return ValidationError(STALE_MESSAGE, code="stale")
+
+
+def lock_at_version[M: models.Model](
+    queryset: models.QuerySet[M], *, pk: Any, version: int, field: str | None = None
+) -> M:
+    """The row locked for this transaction, or the conflict error if it moved past `version`."""
+    locked = queryset.select_for_update().get(pk=pk)
+    if locked.version != version:  # type: ignore[attr-defined]  # every versioned model has it
+        raise stale_record_error(field=field)
+    return locked
