@@ -1,6 +1,7 @@
 """Boring factories: one per model, sensible Chinese defaults, nothing clever."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
@@ -98,3 +99,54 @@ class GuideCostFactory(DjangoModelFactory):
     kind = "money"
     spent_on = factory.LazyFunction(lambda: datetime(2026, 11, 1, tzinfo=UTC).date())
     amount = "100.00"
+
+
+# --- products and opportunities -------------------------------------------------------------
+
+
+class ProductLineFactory(DjangoModelFactory):
+    class Meta:
+        model = "products.ProductLine"
+        django_get_or_create = ("code",)
+
+    code = "TEST"
+    name = "测试产品线"
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = "products.Product"
+
+    line = factory.SubFactory(ProductLineFactory)
+    code = factory.Sequence(lambda n: f"P-{n:04d}")
+    name = factory.Sequence(lambda n: f"智能网关{n}型")
+    unit = "台"
+    list_price = Decimal("10000.00")
+    tax_rate = Decimal("0.13")
+
+
+def _default_stage():  # type: ignore[no-untyped-def]
+    from kam.opportunities.models import Stage
+
+    return (
+        Stage.objects.filter(process__is_default=True, kind="open", active=True)
+        .order_by("order")
+        .first()
+    )
+
+
+class OpportunityFactory(DjangoModelFactory):
+    """A bare opportunity in the default process's first stage (no lines, no history)."""
+
+    class Meta:
+        model = "opportunities.Opportunity"
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"数据中心扩容项目{n}")
+    number = factory.Sequence(lambda n: f"SJT{n:08d}")
+    stage = factory.LazyFunction(_default_stage)
+    process = factory.LazyAttribute(lambda o: o.stage.process)
+    stage_entered_at = factory.LazyFunction(lambda: datetime.now(UTC))
+    owner = factory.LazyAttribute(lambda o: o.account.owner)
+    created_by = factory.LazyAttribute(lambda o: o.owner)
+    probability = factory.LazyAttribute(lambda o: o.stage.default_probability)

@@ -6,13 +6,25 @@ with the path to its account (`"account__"`). Pages, the API, search, exports an
 start from these functions; nothing else decides who sees what.
 """
 
-from django.db.models import Q
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
 
 from kam.accounts.models import Account, AccountTeamMember
 from kam.users.models import User
 from kam.users.selectors import user_subordinate_ids
 
 _SCOPE_CACHE_ATTR = "_kam_owner_scope"
+
+# Other apps widen visibility by registering a grant: given the owner scope (a user and their
+# subordinates), a queryset of `account_id` values those people may read. Opportunity team
+# members and approvers use it (SPEC §1); it stays the one place visibility is decided.
+AccountGrant = Callable[[frozenset[int]], QuerySet]
+_ACCOUNT_GRANTS: dict[str, AccountGrant] = {}
+
+
+def account_grant_register(name: str, grant: AccountGrant) -> None:
+    _ACCOUNT_GRANTS[name] = grant
 
 
 def owner_scope_ids(user: User) -> frozenset[int]:
@@ -32,11 +44,14 @@ def account_visibility_q(user: User, prefix: str = "") -> Q:
         return Q()
     scope = owner_scope_ids(user)
     member_of = AccountTeamMember.objects.filter(user_id__in=scope).values("account_id")
-    return (
+    visible = (
         Q(**{f"{prefix}owner_id__in": scope})
         | Q(**{f"{prefix}pk__in": member_of})
         | Q(**{f"{prefix}owner__isnull": True})
     )
+    for grant in _ACCOUNT_GRANTS.values():
+        visible |= Q(**{f"{prefix}pk__in": grant(scope)})
+    return visible
 
 
 def account_can_view(user: User, account: Account) -> bool:

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class OpportunitiesConfig(AppConfig):
     name = "kam.opportunities"
     verbose_name = _("商机")
+
+    def ready(self) -> None:
+        from kam.accounts.rules import account_grant_register
+        from kam.opportunities import checks  # noqa: F401 - registers the shipped gate checks
+        from kam.opportunities.models import OpportunityTeamMember
+
+        # SPEC §1: a deal's team members see the deal and its whole account, read-only.
+        account_grant_register(
+            "opportunity_team",
+            lambda scope: OpportunityTeamMember.objects.filter(user_id__in=scope).values(
+                "opportunity__account_id"
+            ),
+        )

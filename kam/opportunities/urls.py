@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kam.opportunities import views
+from kam.opportunities.views import processes as views
 
 app_name = "opportunities"
 urlpatterns = [

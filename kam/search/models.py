@@ -6,6 +6,7 @@ class DocumentKind(models.TextChoices):
     ACCOUNT = "account", _("客户")
     CONTACT = "contact", _("关键人")
     INTERACTION = "interaction", _("拜访记录")
+    OPPORTUNITY = "opportunity", _("商机")
 
 
 class SearchDocument(models.Model):

@@ -28,6 +28,7 @@ _DETAIL_URLS = {
     DocumentKind.ACCOUNT: "accounts:detail",
     DocumentKind.CONTACT: "contacts:detail",
     DocumentKind.INTERACTION: "interactions:detail",
+    DocumentKind.OPPORTUNITY: "opportunities:detail",
 }
 
 

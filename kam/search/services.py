@@ -10,6 +10,7 @@ from django.db import connections, transaction
 from kam.accounts.models import Account
 from kam.contacts.models import Contact
 from kam.interactions.models import Interaction
+from kam.opportunities.models import Opportunity
 from kam.search import index
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.terms import text_terms
@@ -41,6 +42,7 @@ CONTACT_TEXT_FIELDS = (
     "decision_style", "preferences",
 )  # fmt: skip
 INTERACTION_TEXT_FIELDS = ("subject", "content", "reception_notes", "outcome", "next_step")
+OPPORTUNITY_TEXT_FIELDS = ("name", "number", "customer_lead", "partner_name", "description")
 
 
 def _account_text(
@@ -55,6 +57,10 @@ def _contact_text(name: str, title: str, *details: str) -> tuple[str, str]:
 
 def _interaction_text(subject: str, *parts: str) -> tuple[str, str]:
     return subject, "\n".join(part for part in parts if part)
+
+
+def _opportunity_text(name: str, number: str | None, *parts: str) -> tuple[str, str]:
+    return name, " ".join(part for part in [number, *parts] if part)
 
 
 def account_document_text(account: Account) -> tuple[str, str]:
@@ -98,6 +104,17 @@ def search_index_interaction(interaction: Interaction) -> SearchDocument:
 
 
 @transaction.atomic
+def search_index_opportunity(opportunity: Opportunity) -> SearchDocument:
+    title, body = _opportunity_text(
+        *(getattr(opportunity, field) for field in OPPORTUNITY_TEXT_FIELDS)
+    )
+    return _upsert(
+        kind=DocumentKind.OPPORTUNITY, object_id=opportunity.pk,
+        account_id=opportunity.account_id, title=title, body=body,
+    )  # fmt: skip
+
+
+@transaction.atomic
 def search_remove(*, kind: str, object_id: int) -> None:
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
 
@@ -129,6 +146,12 @@ def _rows(kind: str, batch_size: int) -> Iterator[_Row]:
         )
         for pk, account_id, *fields in contacts.iterator(chunk_size=batch_size):
             yield _row(kind, pk, account_id, *_contact_text(*fields), None)
+    elif kind == DocumentKind.OPPORTUNITY:
+        opportunities = Opportunity.objects.order_by("id").values_list(
+            "id", "account_id", *OPPORTUNITY_TEXT_FIELDS
+        )
+        for pk, account_id, *fields in opportunities.iterator(chunk_size=batch_size):
+            yield _row(kind, pk, account_id, *_opportunity_text(*fields), None)
     else:
         interactions = Interaction.objects.order_by("occurred_at", "id").values_list(
             "id", "account_id", "occurred_at", *INTERACTION_TEXT_FIELDS
@@ -169,7 +192,7 @@ def search_rebuild(
         # DELETE, not TRUNCATE: callers may have written rows (deferred FK checks pending) in
         # the same transaction, which PostgreSQL refuses to TRUNCATE under.
         cursor.execute(index.CLEAR)
-        for kind in (DocumentKind.ACCOUNT, DocumentKind.CONTACT, DocumentKind.INTERACTION):
+        for kind in DocumentKind:
             done = 0
             batch: list[_Row] = []
             for row in _rows(kind, batch_size):

@@ -12,7 +12,7 @@ from kam.audit.models import FieldChange
 from kam.opportunities.enums import StageKind
 from kam.opportunities.models import SalesProcess, Stage
 from kam.opportunities.selectors import process_stages, sales_process_default, sales_process_get
-from kam.opportunities.services import (
+from kam.opportunities.services.processes import (
     sales_process_create,
     sales_process_set_default,
     sales_process_update,
@@ -208,7 +208,7 @@ def test_sales_process_create_copies_stages(admin_user):
 
 
 def test_invariant_check_refuses_process_with_open_stage_after_won(gm):
-    from kam.opportunities.services import sales_process_check
+    from kam.opportunities.services.processes import sales_process_check
 
     process = kam_default()
     Stage.objects.filter(process=process, code="won").update(order=50)

@@ -19,7 +19,7 @@ from kam.opportunities.selectors import (
     sales_processes_list,
     stage_get,
 )
-from kam.opportunities.services import (
+from kam.opportunities.services.processes import (
     sales_process_create,
     sales_process_set_default,
     sales_process_update,

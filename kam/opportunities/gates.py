@@ -1,0 +1,157 @@
+"""Stage gates (TAS+, SPEC R-OPP-3): the one place that decides whether a move is allowed.
+
+Each stage carries its exit gate as data — required fields, required checks (named functions
+registered here by any app), required approval types, and manual attestations. Moving forward
+from stage A to stage C checks the gates of A and of every stage in between, so a deal cannot
+skip a step. Moving back, or to the lost stage, checks nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kam.opportunities.enums import StageKind
+from kam.opportunities.models import AttestationRecord, Opportunity, Stage
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    code: str
+    label: str | Promise
+    test: Callable[[Opportunity], bool]
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One unmet requirement, in the form every channel (page, kanban, API) shows."""
+
+    kind: str  # "field" | "check" | "attestation" | "approval"
+    code: str
+    label: str
+    stage: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "code": self.code, "label": self.label, "stage": self.stage}
+
+    def __str__(self) -> str:
+        return f"{self.stage}：{self.label}"
+
+
+_CHECKS: dict[str, GateCheck] = {}
+
+
+def gate_check_register(
+    code: str, label: str | Promise
+) -> Callable[[Callable[[Opportunity], bool]], Callable[[Opportunity], bool]]:
+    """Decorator: make a data-reading check available to every stage's gate configuration."""
+
+    def register(test: Callable[[Opportunity], bool]) -> Callable[[Opportunity], bool]:
+        _CHECKS[code] = GateCheck(code=code, label=label, test=test)
+        return test
+
+    return register
+
+
+def gate_checks() -> list[GateCheck]:
+    return sorted(_CHECKS.values(), key=lambda check: check.code)
+
+
+def _has_lines(opportunity: Opportunity) -> bool:
+    return opportunity.lines.exists()
+
+
+def _has_competitors(opportunity: Opportunity) -> bool:
+    return opportunity.competitors.exists()
+
+
+# Fields a stage may require; list-like requirements ("at least one line") read the data.
+GATE_FIELDS: dict[str, tuple[Promise, Callable[[Opportunity], bool]]] = {
+    "expected_sign_date": (
+        gettext_lazy("预计签约日期"),
+        lambda o: o.expected_sign_date is not None,
+    ),
+    "intent_class": (gettext_lazy("意向分类"), lambda o: bool(o.intent_class)),
+    "project_class": (gettext_lazy("项目分类"), lambda o: bool(o.project_class)),
+    "customer_lead": (gettext_lazy("客户方牵头人"), lambda o: bool(o.customer_lead.strip())),
+    "description": (gettext_lazy("项目概况"), lambda o: bool(o.description.strip())),
+    "partner_name": (
+        gettext_lazy("报备合作伙伴"),
+        lambda o: o.project_class != "E" or bool(o.partner_name.strip()),
+    ),
+    "lines": (gettext_lazy("产品明细"), _has_lines),
+    "competitors": (gettext_lazy("竞争对手"), _has_competitors),
+}
+
+
+def _approved(type_code: str, opportunity: Opportunity) -> bool:
+    from kam.approvals.selectors import approval_approved_exists
+
+    return approval_approved_exists(type_code=type_code, opportunity=opportunity)
+
+
+def _approval_label(type_code: str) -> str:
+    from kam.approvals.registry import approval_type_get
+
+    try:
+        return str(approval_type_get(type_code).label)
+    except ValueError:
+        return type_code
+
+
+def stages_to_pass(opportunity: Opportunity, to_stage: Stage) -> list[Stage]:
+    """The stages whose exit gates a move to `to_stage` must satisfy, in order."""
+    current = opportunity.stage
+    if to_stage.kind == StageKind.LOST or current.kind != StageKind.OPEN:
+        return []
+    if to_stage.kind == StageKind.OPEN and to_stage.order <= current.order:
+        return []
+    return list(
+        Stage.objects.filter(
+            process_id=opportunity.process_id,
+            kind=StageKind.OPEN,
+            active=True,
+            order__gte=current.order,
+            order__lt=to_stage.order,
+        )
+        .prefetch_related("attestations")
+        .order_by("order")
+    )
+
+
+def stage_gate_missing(opportunity: Opportunity, stage: Stage) -> list[Missing]:
+    """What `opportunity` still lacks to leave `stage`."""
+    name = stage.display_name
+    missing: list[Missing] = []
+    for field in stage.required_fields:
+        label, satisfied = GATE_FIELDS.get(field, (field, None))
+        if satisfied is None or not satisfied(opportunity):
+            missing.append(Missing("field", field, str(label), name))
+    for code in stage.required_checks:
+        check = _CHECKS.get(code)
+        if check is None:
+            missing.append(Missing("check", code, _("未知检查项 %(code)s") % {"code": code}, name))
+        elif not check.test(opportunity):
+            missing.append(Missing("check", code, str(check.label), name))
+    attested = set(
+        AttestationRecord.objects.filter(
+            opportunity=opportunity, attestation__stage=stage
+        ).values_list("attestation_id", flat=True)
+    )
+    for attestation in stage.attestations.all():
+        if attestation.pk not in attested:
+            missing.append(Missing("attestation", str(attestation.pk), attestation.label, name))
+    for type_code in stage.required_approvals:
+        if not _approved(type_code, opportunity):
+            missing.append(Missing("approval", type_code, _approval_label(type_code), name))
+    return missing
+
+
+def gate_missing(opportunity: Opportunity, to_stage: Stage) -> list[Missing]:
+    """Everything a move to `to_stage` lacks; empty when the move may go ahead."""
+    missing: list[Missing] = []
+    for stage in stages_to_pass(opportunity, to_stage):
+        missing.extend(stage_gate_missing(opportunity, stage))
+    return missing
