@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -17,10 +18,18 @@ from kam.accounts.schemas import (
     AccountMergeIn,
     AccountOut,
     AccountPatchIn,
+    CoreChangeIn,
+    CoreChangeOut,
     ErrorsOut,
 )
-from kam.accounts.selectors import DEFAULT_SORT, account_get_visible, accounts_list
-from kam.accounts.services import account_create, account_update
+from kam.accounts.selectors import (
+    DEFAULT_SORT,
+    account_get_visible,
+    accounts_list,
+    accounts_visible_to,
+)
+from kam.accounts.services import account_core_change_request, account_create, account_update
+from kam.accounts.validators import validate_credit_code
 from kam.users.models import User
 
 router = Router(tags=["accounts"])
@@ -182,3 +191,45 @@ def account_merge_endpoint(request: HttpRequest, account_id: int, payload: Accou
     except ValidationError as error:
         return Status(422, {"errors": _service_errors(error)})
     return Status(200, merged)
+
+
+@router.post(
+    "/{account_id}/core-change",
+    response={201: CoreChangeOut, 403: ErrorsOut, 422: ErrorsOut},
+    summary="Ask for a change of core fields; applied once the approval passes (R-ACC-5)",
+)
+def account_core_change_endpoint(
+    request: HttpRequest, account_id: int, payload: CoreChangeIn
+) -> Any:
+    user = _user(request)
+    account = account_get_visible(user, account_id)
+    if not account_can_edit(user, account):
+        raise HttpError(403, "只读：你没有编辑该客户的权限。")
+    sent = payload.model_dump(exclude_unset=True)
+    reason = sent.pop("reason", "")
+    changes: dict[str, Any] = {}
+    try:
+        if "credit_code" in sent:
+            code = (sent["credit_code"] or "").strip()
+            changes["credit_code"] = validate_credit_code(code) if code else None
+        if "parent_id" in sent:
+            parent_id = sent["parent_id"]
+            # An account the caller cannot see is reported as missing, never used.
+            parent = accounts_visible_to(user).filter(pk=parent_id).first() if parent_id else None
+            if parent_id and parent is None:
+                return Status(422, {"errors": {"parent_id": [_("上级单位不存在。")]}})
+            changes["parent"] = parent
+        for field in ("name", "level"):
+            if field in sent:
+                changes[field] = sent[field]
+    except ValidationError as error:
+        return Status(422, {"errors": {"credit_code": list(error.messages)}})
+    try:
+        approval = account_core_change_request(
+            account=account, actor=user, changes=changes, reason=reason
+        )
+    except PermissionDenied as error:
+        raise HttpError(403, str(error) or "forbidden") from error
+    except ValidationError as error:
+        return Status(422, {"errors": _service_errors(error)})
+    return Status(201, {"approval_id": approval.pk, "status": approval.status})

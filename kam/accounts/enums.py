@@ -54,6 +54,7 @@ class VerificationMethod(models.TextChoices):
     OFFICIAL_WEBSITE = "website", _("官方网站")
     CUSTOMER_CONFIRMED = "customer", _("客户书面确认")
     CONTRACT = "contract", _("合同/招标文件")
+    APPROVAL = "approval", _("审批通过")
 
 
 class CoreField(models.TextChoices):

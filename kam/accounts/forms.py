@@ -6,6 +6,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kam.accounts.core_fields import CORE_FIELDS
 from kam.accounts.enums import (
     PROVINCE_CHOICES,
     AccountStatus,
@@ -90,6 +91,7 @@ class AccountForm(forms.Form):
         user: User,
         account: Account | None = None,
         with_owner_and_grade: bool | None = None,
+        core_readonly: bool = False,
         **kwargs: Any,
     ) -> None:
         if account is not None and "initial" not in kwargs:
@@ -97,6 +99,11 @@ class AccountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.account = account
+        # R-ACC-5: on the edit page core fields are shown, not edited (a change request is).
+        self.core_readonly = core_readonly and account is not None
+        if self.core_readonly:
+            for name in CORE_FIELDS:
+                self.fields[name].disabled = True
         if with_owner_and_grade is None:
             with_owner_and_grade = account is None
         parents = accounts_visible_to(user).filter(level__in=PARENT_LEVELS)
@@ -138,6 +145,9 @@ class AccountForm(forms.Form):
         return [chosen] if chosen else []
 
     def clean_credit_code(self) -> str | None:
+        if self.fields["credit_code"].disabled and self.account is not None:
+            # Shown, not edited: keep the stored code as it is, whatever its history.
+            return self.account.credit_code
         value = self.cleaned_data.get("credit_code") or ""
         if not value.strip():
             return None
@@ -281,3 +291,63 @@ class AccountMergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Visible accounts: one the user may see but not edit is refused by the service (403).
         _choices(self, "source").queryset = accounts_visible_to(user).exclude(pk=target.pk)
+
+
+class CoreChangeForm(forms.Form):
+    """Ask for a change of an existing account's core fields (R-ACC-5)."""
+
+    name = _model_field("name")
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=30,
+        required=False,
+        help_text=_("18 位，营业执照上的代码；系统会校验校验位。"),
+    )
+    parent = forms.ModelChoiceField(
+        queryset=Account.objects.none(),
+        label=_("上级单位"),
+        required=False,
+        empty_label=_("（无）"),
+    )
+    level = _model_field("level")
+    reason = forms.CharField(
+        label=_("修改原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：客户更名，附营业执照；审批通过后自动生效。"),
+    )
+
+    def __init__(self, *args: Any, user: User, account: Account, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": account.name,
+                "credit_code": account.credit_code or "",
+                "parent": account.parent_id,
+                "level": account.level,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        parents = accounts_visible_to(user).filter(level__in=PARENT_LEVELS).exclude(pk=account.pk)
+        if account.parent_id:
+            parents = parents | Account.objects.filter(pk=account.parent_id)
+        parent_field = _choices(self, "parent")
+        parent_field.queryset = parents.only("id", "name").order_by("name")
+        # As on the account form: only the chosen parent is listed, others come from the search.
+        raw = self.data.get("parent") if self.is_bound else account.parent_id
+        chosen = (
+            parent_field.queryset.filter(pk=int(raw)).values_list("pk", "name").first()
+            if raw and str(raw).isdigit()
+            else None
+        )
+        options = [chosen] if chosen else []
+        parent_field.widget.choices = [("", parent_field.empty_label), *options]
+
+    def clean_credit_code(self) -> str | None:
+        value = self.cleaned_data.get("credit_code") or ""
+        if not value.strip():
+            return None
+        return validate_credit_code(value)
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in CORE_FIELDS}

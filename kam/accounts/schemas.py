@@ -80,3 +80,18 @@ class AccountMergeIn(Schema):
     reason: str
     source_version: int | None = None
     target_version: int | None = None
+
+
+class CoreChangeIn(Schema):
+    """Only the fields sent are proposed; `parent_id: null` proposes removing the parent."""
+
+    name: str | None = None
+    credit_code: str | None = None
+    parent_id: int | None = None
+    level: str | None = None
+    reason: str
+
+
+class CoreChangeOut(Schema):
+    approval_id: int
+    status: str

@@ -8,8 +8,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kam.accounts.enums import CoreField, Grade
+from kam.accounts.core_fields import (
+    account_core_values_clean,
+    core_display,
+    core_field_value,
+    core_fields_changed,
+    duplicate_credit_code_check,
+    parent_cycle_check,
+)
+from kam.accounts.enums import CoreField, Grade, VerificationMethod
 from kam.accounts.models import (
     Account,
     AccountTeamMember,
@@ -20,6 +29,8 @@ from kam.accounts.models import (
 from kam.accounts.names import account_name_normalize
 from kam.accounts.rules import account_can_edit, owner_scope_ids
 from kam.accounts.selectors import accounts_similar_names
+from kam.approvals.models import Approval
+from kam.approvals.services import approval_submit
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
 from kam.core.versioning import stale_record_error
 from kam.search.services import search_index_account
@@ -31,27 +42,9 @@ ACCOUNT_FIELDS = [
     "status", "purchase_scenario", "description",
 ]  # fmt: skip
 AUDITED_FIELDS = [*ACCOUNT_FIELDS, "grade", "owner", "team"]
-
-
-def _duplicate_credit_code(code: str | None, exclude_pk: int | None) -> None:
-    if not code:
-        return
-    existing = Account.objects.filter(credit_code=code)
-    if exclude_pk is not None:
-        existing = existing.exclude(pk=exclude_pk)
-    found = existing.values_list("pk", flat=True).first()
-    if found is not None:
-        raise ValidationError(
-            {
-                "credit_code": [
-                    ValidationError(
-                        _("该统一社会信用代码已存在于系统中（客户 ID：%(account_id)s）。"),
-                        code="duplicate_credit_code",
-                        params={"account_id": found},
-                    )
-                ]
-            }
-        )
+# R-ACC-5: an existing account's core fields change only through an approved request.
+CORE_CHANGE_TYPE = "account_core_change"
+CORE_CHANGE_MESSAGE = gettext_lazy("核心信息修改需要审批，请提交修改申请。")
 
 
 def _similar_names(name: str, exclude_pk: int | None, confirmed: bool) -> None:
@@ -70,21 +63,6 @@ def _similar_names(name: str, exclude_pk: int | None, confirmed: bool) -> None:
                 ]
             }
         )
-
-
-def _parent_cycle(account: Account | None, parent: Account | None) -> None:
-    """Refuse a parent that is the account itself or one of its descendants."""
-    if parent is None or account is None or account.pk is None:
-        return
-    current: int | None = parent.pk
-    seen: set[int] = set()
-    while current is not None and current not in seen:
-        if current == account.pk:
-            raise ValidationError(
-                {"parent": [_("上级单位不能是本客户或其下级单位，否则会形成循环。")]}
-            )
-        seen.add(current)
-        current = Account.objects.filter(pk=current).values_list("parent_id", flat=True).first()
 
 
 def _check_owner_change(*, account: Account, owner: User | None, actor: User) -> None:
@@ -128,7 +106,7 @@ def account_create(
     confirm_not_duplicate: bool = False,
 ) -> Account:
     credit_code = credit_code or None
-    _duplicate_credit_code(credit_code, None)
+    duplicate_credit_code_check(credit_code, None)
     _similar_names(name, None, confirm_not_duplicate)
     account = Account(
         name=name.strip(),
@@ -155,7 +133,7 @@ def account_create(
             account.save()
     except IntegrityError:
         # Someone saved the same credit code between our check and our insert.
-        _duplicate_credit_code(credit_code, None)
+        duplicate_credit_code_check(credit_code, None)
         raise
     audit_record_creation(instance=account, fields=AUDITED_FIELDS, actor=actor)
     GradeChange.objects.create(
@@ -177,7 +155,7 @@ def _apply_versioned(account: Account, version: int, fields: dict[str, Any]) -> 
                 version=F("version") + 1, **fields
             )
     except IntegrityError:
-        _duplicate_credit_code(fields.get("credit_code"), account.pk)
+        duplicate_credit_code_check(fields.get("credit_code"), account.pk)
         raise
     if updated != 1:
         raise stale_record_error()
@@ -195,24 +173,50 @@ def account_update(
     changes: dict[str, Any],
     confirm_not_duplicate: bool = False,
 ) -> Account:
-    """Edit account fields; `grade` and `owner` in `changes` also write their history rows."""
+    """Edit account fields; `grade` and `owner` in `changes` also write their history rows.
+
+    Core fields (name, credit code, parent, level) may be sent unchanged but not changed: that
+    goes through `account_core_change_request` and its approval (R-ACC-5)."""
     unknown = set(changes) - {*ACCOUNT_FIELDS, "grade", "owner"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     if not account_can_edit(actor, account):
         raise PermissionDenied
+    changed_core = core_fields_changed(account, changes)
+    if changed_core:
+        raise ValidationError(
+            {
+                field: [ValidationError(CORE_CHANGE_MESSAGE, code="core_change_needs_approval")]
+                for field in changed_core
+            }
+        )
+    return _account_write(
+        account=account, actor=actor, version=version, changes=changes,
+        confirm_not_duplicate=confirm_not_duplicate,
+    )  # fmt: skip
+
+
+def _account_write(
+    *,
+    account: Account,
+    actor: User,
+    version: int,
+    changes: dict[str, Any],
+    confirm_not_duplicate: bool,
+) -> Account:
+    """The one write of account fields: checks, versioned save, audit, history, search."""
     changes = dict(changes)
     if "credit_code" in changes:
         changes["credit_code"] = changes["credit_code"] or None
         if changes["credit_code"] != account.credit_code:
-            _duplicate_credit_code(changes["credit_code"], account.pk)
+            duplicate_credit_code_check(changes["credit_code"], account.pk)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         if account_name_normalize(changes["name"]) != account.name_normalized:
             _similar_names(changes["name"], account.pk, confirm_not_duplicate)
         changes["name_normalized"] = account_name_normalize(changes["name"])
     if "parent" in changes and changes["parent"] != account.parent:
-        _parent_cycle(account, changes["parent"])
+        parent_cycle_check(account, changes["parent"])
     old_grade, old_owner = account.grade, account.owner
     if "owner" in changes and changes["owner"] != old_owner:
         _check_owner_change(account=account, owner=changes["owner"], actor=actor)
@@ -284,12 +288,60 @@ def account_change_owner(
     return account
 
 
-def core_field_value(account: Account, field: str) -> str:
-    if field == CoreField.PARENT:
-        return account.parent.name if account.parent_id and account.parent else ""
-    if field == CoreField.LEVEL:
-        return account.get_level_display()
-    return str(getattr(account, field) or "")
+@transaction.atomic
+def account_core_change_request(
+    *, account: Account, actor: User, changes: dict[str, Any], reason: str
+) -> Approval:
+    """Ask for a change of core fields (R-ACC-5); it is applied when the approval passes."""
+    if not account_can_edit(actor, account):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请说明修改原因。")]})
+    values = account_core_values_clean(account, changes)
+    changed = {f: v for f, v in values.items() if f in core_fields_changed(account, values)}
+    if not changed:
+        raise ValidationError(_("没有需要修改的核心信息。"), code="no_change")
+    current = {"name": account.name, "credit_code": account.credit_code,
+               "parent": account.parent, "level": account.level}  # fmt: skip
+    payload = {
+        "changes": {f: (v.pk if isinstance(v, Account) else v) for f, v in changed.items()},
+        "display": {
+            f: [core_display(f, current[f]), core_display(f, v)] for f, v in changed.items()
+        },
+        "reason": reason,
+    }
+    return approval_submit(
+        type_code=CORE_CHANGE_TYPE,
+        requester=actor,
+        title=_("客户核心信息修改：%(name)s") % {"name": account.name},
+        subject=account,
+        account=account,
+        payload=payload,
+    )
+
+
+@transaction.atomic
+def account_core_change_apply(*, account: Account, changes: dict[str, Any], actor: User) -> None:
+    """Apply an approved core change (called from the approval's apply): re-checked against the
+    account as it is now, written through the audited path, and recorded as verified."""
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    values = account_core_values_clean(locked, changes)
+    changed = core_fields_changed(locked, values)
+    if not changed:
+        return
+    _account_write(
+        account=locked, actor=actor, version=locked.version,
+        changes={f: values[f] for f in changed}, confirm_not_duplicate=True,
+    )  # fmt: skip
+    for field in changed:
+        value = core_field_value(locked, field)
+        if value:
+            CoreFieldVerification.objects.create(
+                account=locked, field=field, value=value[:200],
+                method=VerificationMethod.APPROVAL, note=_("核心信息修改审批通过"),
+                verified_by=actor,
+            )  # fmt: skip
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("parent-options/", views.parent_options, name="parent_options"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/core-change/", views.core_change, name="core_change"),
     path("<int:pk>/grade/", views.change_grade, name="change_grade"),
     path("<int:pk>/owner/", views.change_owner, name="change_owner"),
     path("<int:pk>/verify/", views.verify, name="verify"),

@@ -16,6 +16,7 @@ from kam.accounts.enums import CoreField, PurchaseScenario
 from kam.accounts.forms import (
     AccountFilterForm,
     AccountForm,
+    CoreChangeForm,
     GradeForm,
     OwnerForm,
     TeamMemberForm,
@@ -46,6 +47,7 @@ from kam.accounts.services import (
     account_change_grade,
     account_change_owner,
     account_clear_personnel_flag,
+    account_core_change_request,
     account_create,
     account_owner_changeable_by,
     account_remove_team_member,
@@ -57,6 +59,7 @@ from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
+from kam.opportunities.selectors import opportunities_for_account
 from kam.users.saved_views import (
     default_view_redirect,
     saved_views_context,
@@ -237,7 +240,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = account_get_visible(request.user, pk)
     if not account_can_edit(request.user, account):
         raise PermissionDenied
-    form = AccountForm(request.POST or None, user=request.user, account=account)
+    form = AccountForm(request.POST or None, user=request.user, account=account, core_readonly=True)
     extra: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,6 +257,26 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("客户信息已保存。"))
             return redirect(account)
     return render(request, "accounts/form.html", {"form": form, "account": account, **extra})
+
+
+def core_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Ask for a change of the core fields (R-ACC-5); it takes effect once approved."""
+    account = account_detail(request.user, pk)
+    if not account_can_edit(request.user, account):
+        raise PermissionDenied
+    form = CoreChangeForm(request.POST or None, user=request.user, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approval = account_core_change_request(
+                account=account, actor=request.user, changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("核心信息修改申请已提交，审批通过后生效。"))
+            return redirect(approval)
+    return render(request, "accounts/core_change.html", {"form": form, "account": account})
 
 
 # ---- detail and its actions ------------------------------------------------------------------
@@ -290,6 +313,7 @@ def _detail(
         "grade_history": account_grade_history(account),
         "owner_history": account_owner_history(account),
         "members": account_team_members(account),
+        "opportunities": opportunities_for_account(user, account),
         "field_changes": field_changes_for(account, limit=50),
         "merges": account_merges(account),
         "grade_form": forms.get("grade_form")

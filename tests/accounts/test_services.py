@@ -8,6 +8,7 @@ from kam.accounts.services import (
     account_change_grade,
     account_change_owner,
     account_clear_personnel_flag,
+    account_core_change_request,
     account_create,
     account_remove_team_member,
     account_update,
@@ -107,29 +108,52 @@ def test_account_update_refuses_a_stale_version_and_writes_nothing(rep):
 
 
 @pytest.mark.django_db
-def test_account_update_refuses_a_parent_cycle(rep):
+def test_core_change_request_refuses_a_parent_cycle(rep):
+    """Core fields change through a request (R-ACC-5), which runs the same checks as edits."""
     group = _create(rep, name="陕西建工集团", level="group")
     child = _create(rep, name="陕西建工第一建设", parent=group, confirm_not_duplicate=True)
     grandchild = _create(rep, name="陕西建工一建西安分部", parent=child, confirm_not_duplicate=True)
     with pytest.raises(ValidationError) as raised:
-        account_update(account=group, actor=rep, version=group.version,
-                       changes={"parent": grandchild})  # fmt: skip
-    assert "parent" in raised.value.message_dict
-    with pytest.raises(ValidationError):
-        account_update(account=group, actor=rep, version=group.version, changes={"parent": group})
+        account_core_change_request(
+            account=group, actor=rep, changes={"parent": grandchild}, reason="调整隶属关系"
+        )
+    assert "循环" in raised.value.message_dict["parent"][0]
+    with pytest.raises(ValidationError) as raised:
+        account_core_change_request(
+            account=group, actor=rep, changes={"parent": group}, reason="调整隶属关系"
+        )
+    assert "循环" in raised.value.message_dict["parent"][0]
     group.refresh_from_db()
     assert group.parent_id is None
+    assert not group.approvals.exists()
 
 
 @pytest.mark.django_db
-def test_account_update_refuses_a_duplicate_credit_code(rep):
+def test_core_change_request_refuses_a_duplicate_credit_code(rep):
     _create(rep, credit_code=CODE)
     other = _create(rep, name="陕西省人民医院")
     with pytest.raises(ValidationError) as raised:
-        account_update(account=other, actor=rep, version=0, changes={"credit_code": CODE})
-    assert "credit_code" in raised.value.message_dict
+        account_core_change_request(
+            account=other, actor=rep, changes={"credit_code": CODE}, reason="补录信用代码"
+        )
+    assert "已存在" in raised.value.message_dict["credit_code"][0]
     other.refresh_from_db()
     assert other.credit_code is None
+    assert not other.approvals.exists()
+
+
+@pytest.mark.django_db
+def test_account_update_refuses_core_field_changes_but_accepts_them_unchanged(rep):
+    account = _create(rep, credit_code=CODE)
+    for field, value in (("name", "西安第一人民医院"), ("credit_code", None),
+                         ("level", "province"), ("parent", account)):  # fmt: skip
+        with pytest.raises(ValidationError) as raised:
+            account_update(account=account, actor=rep, version=0, changes={field: value})
+        assert raised.value.message_dict[field] == ["核心信息修改需要审批，请提交修改申请。"]
+    unchanged = {"name": account.name, "credit_code": CODE, "level": "city", "parent": None}
+    account_update(account=account, actor=rep, version=0, changes={**unchanged, "city": "咸阳"})
+    account.refresh_from_db()
+    assert (account.city, account.version, account.name) == ("咸阳", 1, "西安市第一医院")
 
 
 @pytest.mark.django_db
