@@ -8,8 +8,16 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.accounts.rules import account_grant_register
+        from kam.interactions.selectors import timeline_register_source
         from kam.opportunities import checks  # noqa: F401 - registers the shipped gate checks
+        from kam.opportunities.initiation import initiation_type_register
         from kam.opportunities.models import OpportunityTeamMember
+        from kam.opportunities.panels import Panel, panel_register
+        from kam.opportunities.timeline import stage_move_items
+
+        timeline_register_source(stage_move_items)
+        initiation_type_register()
+        panel_register(Panel("initiation", _("立项报告"), "opportunities:initiation_panel", 20))
 
         # SPEC §1: a deal's team members see the deal and its whole account, read-only.
         account_grant_register(

@@ -3,7 +3,8 @@
 Each stage carries its exit gate as data — required fields, required checks (named functions
 registered here by any app), required approval types, and manual attestations. Moving forward
 from stage A to stage C checks the gates of A and of every stage in between, so a deal cannot
-skip a step. Moving back, or to the lost stage, checks nothing.
+skip a step. Moving back, or to the lost stage, checks nothing; reopening a closed deal checks
+every gate before the stage it reopens in.
 """
 
 from collections.abc import Callable
@@ -92,7 +93,7 @@ def _approved(type_code: str, opportunity: Opportunity) -> bool:
     return approval_approved_exists(type_code=type_code, opportunity=opportunity)
 
 
-def _approval_label(type_code: str) -> str:
+def approval_type_label(type_code: str) -> str:
     from kam.approvals.registry import approval_type_get
 
     try:
@@ -102,18 +103,26 @@ def _approval_label(type_code: str) -> str:
 
 
 def stages_to_pass(opportunity: Opportunity, to_stage: Stage) -> list[Stage]:
-    """The stages whose exit gates a move to `to_stage` must satisfy, in order."""
+    """The stages whose exit gates a move to `to_stage` must satisfy, in order.
+
+    Reopening a closed deal counts as starting again from the first stage: the gates of every
+    open stage before the target must hold (or the reopening is a recorded bypass).
+    """
     current = opportunity.stage
-    if to_stage.kind == StageKind.LOST or current.kind != StageKind.OPEN:
+    if to_stage.kind == StageKind.LOST:
         return []
-    if to_stage.kind == StageKind.OPEN and to_stage.order <= current.order:
-        return []
+    if current.kind == StageKind.OPEN:
+        if to_stage.kind == StageKind.OPEN and to_stage.order <= current.order:
+            return []
+        from_order = current.order
+    else:
+        from_order = 0
     return list(
         Stage.objects.filter(
             process_id=opportunity.process_id,
             kind=StageKind.OPEN,
             active=True,
-            order__gte=current.order,
+            order__gte=from_order,
             order__lt=to_stage.order,
         )
         .prefetch_related("attestations")
@@ -145,7 +154,7 @@ def stage_gate_missing(opportunity: Opportunity, stage: Stage) -> list[Missing]:
             missing.append(Missing("attestation", str(attestation.pk), attestation.label, name))
     for type_code in stage.required_approvals:
         if not _approved(type_code, opportunity):
-            missing.append(Missing("approval", type_code, _approval_label(type_code), name))
+            missing.append(Missing("approval", type_code, approval_type_label(type_code), name))
     return missing
 
 

@@ -26,7 +26,7 @@ from kam.opportunities.enums import (
 from kam.opportunities.money import weighted
 
 
-def _localised(name_zh: str, name_en: str) -> str:
+def localised(name_zh: str, name_en: str) -> str:
     language = (get_language() or "zh-hans").lower()
     if language.startswith("en") and name_en:
         return name_en
@@ -64,7 +64,7 @@ class SalesProcess(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localised(self.name_zh, self.name_en)
+        return localised(self.name_zh, self.name_en)
 
     def ordered_stages(self) -> list["Stage"]:
         """The stages in order; uses a prefetched `stages` when there is one."""
@@ -108,7 +108,7 @@ class Stage(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localised(self.name_zh, self.name_en)
+        return localised(self.name_zh, self.name_en)
 
     @property
     def is_closed(self) -> bool:
@@ -133,7 +133,7 @@ class StageAttestation(models.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self.label_zh, self.label_en)
+        return localised(self.label_zh, self.label_en)
 
 
 ZERO = Decimal("0.00")
@@ -373,3 +373,80 @@ class AttestationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.attestation}"
+
+
+class InitiationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("审批中")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("已驳回")
+    RETURNED = "returned", _("已退回修改")
+
+
+class InitiationReport(models.Model):
+    """The 立项报告 of a deal (SPEC R-OPP-4); its approval opens the gate that requires
+    "initiation". Figures are what the rep expects, not the line-item amount."""
+
+    opportunity = models.OneToOneField(
+        Opportunity,
+        verbose_name=_("商机"),
+        on_delete=models.CASCADE,
+        related_name="initiation_report",
+    )
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    project_number = models.CharField(_("项目编号"), max_length=30)
+    customer_lead = models.CharField(_("客户方牵头人"), max_length=100, blank=True)
+    contract_amount = models.DecimalField(_("预计合同金额（元）"), max_digits=16, decimal_places=2)
+    gross_margin_rate = models.DecimalField(
+        _("预计毛利率（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+    )
+    expense_budget = models.DecimalField(
+        _("销售费用预算（元）"), max_digits=16, decimal_places=2, default=ZERO
+    )
+    project_class = models.CharField(
+        _("项目分类"), max_length=1, choices=ProjectClass.choices, blank=True
+    )
+    expected_sign_date = models.DateField(_("预计签约日期"), null=True, blank=True)
+    background = models.TextField(_("项目背景及说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=InitiationStatus.choices, default=InitiationStatus.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("立项报告")
+        verbose_name_plural = _("立项报告")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_amount__gte=0), name="initiation_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(expense_budget__gte=0), name="initiation_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_margin_rate__gte=-100) & Q(gross_margin_rate__lte=100),
+                name="initiation_margin_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_number} {self.project_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("opportunities:initiation", args=[self.opportunity_id])
+
+    @property
+    def editable(self) -> bool:
+        return self.status in {InitiationStatus.DRAFT, InitiationStatus.RETURNED}

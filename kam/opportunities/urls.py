@@ -1,5 +1,7 @@
 from django.urls import path
 
+from kam.opportunities.views import gates, initiation, kanban, sections, violations
+from kam.opportunities.views import opportunities as opp
 from kam.opportunities.views import processes as views
 
 app_name = "opportunities"
@@ -18,4 +20,48 @@ urlpatterns = [
     path(
         "processes/<int:pk>/stages/<int:stage_pk>/active/", views.stage_active, name="stage_active"
     ),
+    # ---- opportunity pages ----
+    path("", opp.opportunity_list, name="list"),
+    path("export/", opp.export, name="export"),
+    path("create/", opp.create, name="create"),
+    path("violations/", violations.report, name="violations"),
+    path("violations/export/", violations.export, name="violations_export"),
+    path("<int:pk>/", opp.detail, name="detail"),
+    path("<int:pk>/edit/", opp.edit, name="edit"),
+    path("<int:pk>/move/", opp.move, name="move"),
+    path("<int:pk>/competitors/", sections.competitors, name="competitors"),
+    path("<int:pk>/competitors/add/", sections.competitor_create, name="competitor_create"),
+    path(
+        "<int:pk>/competitors/<int:competitor_pk>/edit/",
+        sections.competitor_edit,
+        name="competitor_edit",
+    ),
+    path(
+        "<int:pk>/competitors/<int:competitor_pk>/delete/",
+        sections.competitor_remove,
+        name="competitor_delete",
+    ),
+    path("<int:pk>/team/", sections.member_add, name="member_add"),
+    path("<int:pk>/team/<int:member_pk>/remove/", sections.member_remove, name="member_remove"),
+    path("<int:pk>/attest/<int:attestation_pk>/", sections.attest, name="attest"),
+    path("processes/<int:pk>/stages/<int:stage_pk>/gate/", gates.gate_edit, name="stage_gate"),
+    path(
+        "processes/<int:pk>/stages/<int:stage_pk>/attestations/",
+        gates.attestation_add,
+        name="stage_attestation_add",
+    ),
+    path(
+        "processes/<int:pk>/stages/<int:stage_pk>/attestations/<int:attestation_pk>/remove/",
+        gates.attestation_remove,
+        name="stage_attestation_remove",
+    ),
+    # ---- kanban and initiation report ----
+    path("board/", kanban.board, name="board"),
+    path("<int:pk>/board-move/", kanban.board_move, name="board_move"),
+    path("<int:pk>/initiation/", initiation.initiation_detail, name="initiation"),
+    path("<int:pk>/initiation/edit/", initiation.initiation_edit, name="initiation_edit"),
+    path(
+        "<int:pk>/initiation/submit/", initiation.initiation_submit_view, name="initiation_submit"
+    ),
+    path("<int:pk>/initiation/panel/", initiation.initiation_panel, name="initiation_panel"),
 ]

@@ -33,6 +33,7 @@ SAVED_VIEW_LISTS = {
     "accounts": "accounts:list",
     "contacts": "contacts:list",
     "interactions": "interactions:list",
+    "opportunities": "opportunities:list",
 }
 
 

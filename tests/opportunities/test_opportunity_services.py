@@ -53,7 +53,8 @@ def test_bad_line_names_its_row_and_saves_nothing(rep, rep_account, gated_proces
     with pytest.raises(ValidationError) as error:
         opportunity_create(
             account=rep_account, actor=rep, process=process, data={"name": "x"},
-            lines=[{"product": product.pk, "quantity": "1"}, {"product": product.pk, "quantity": "0"}],
+            lines=[{"product": product.pk, "quantity": "1"},
+                   {"product": product.pk, "quantity": "0"}],
         )  # fmt: skip
     assert "第 2 行" in str(error.value.message_dict["lines"])
     assert not Opportunity.objects.exists()

@@ -50,6 +50,17 @@ def _check_target(opportunity: Opportunity, to_stage: Stage, close_reason: str) 
         raise ValidationError({"close_reason": [_("关闭商机时必须选择赢单/输单原因。")]})
 
 
+def _check_reopen(opportunity: Opportunity, to_stage: Stage, actor: User) -> None:
+    """A closed deal only goes back to an open stage, and only an administrator sends it there
+    (the move is recorded like any other); lost never turns into won directly."""
+    if not opportunity.stage.is_closed:
+        return
+    if to_stage.is_closed:
+        raise ValidationError({"to_stage": [_("已关闭的商机请先重新打开到进行中的阶段。")]})
+    if not gate_bypass_allowed(actor):
+        raise PermissionDenied(_("只有管理员可以重新打开已关闭的商机。"))
+
+
 @transaction.atomic
 def opportunity_move(
     *,
@@ -76,6 +87,7 @@ def opportunity_move(
         Opportunity.objects.select_related("stage", "account"), pk=opportunity.pk, version=version
     )
     _check_target(locked, to_stage, close_reason)
+    _check_reopen(locked, to_stage, actor)
     missing = gate_missing(locked, to_stage)
     if missing and not bypass_reason:
         raise GateRefused(missing)

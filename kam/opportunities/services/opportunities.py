@@ -325,6 +325,7 @@ def competitor_add(*, opportunity: Opportunity, actor: User, data: dict[str, Any
 def competitor_update(*, competitor: Competitor, actor: User, data: dict[str, Any]) -> Competitor:
     if not opportunity_can_contribute(actor, competitor.opportunity):
         raise PermissionDenied
+    _require_open(competitor.opportunity)
     before = audit_snapshot(competitor, COMPETITOR_FIELDS)
     clean = _competitor_clean(data)
     for key, value in clean.items():
@@ -338,6 +339,7 @@ def competitor_update(*, competitor: Competitor, actor: User, data: dict[str, An
 def competitor_delete(*, competitor: Competitor, actor: User) -> None:
     if not opportunity_can_contribute(actor, competitor.opportunity):
         raise PermissionDenied
+    _require_open(competitor.opportunity)
     competitor.delete()
 
 
@@ -375,6 +377,7 @@ def opportunity_attest(
 ) -> AttestationRecord:
     """Tick a manual required action; only someone holding its role on the deal (or an
     editor when the role is account manager) may, and the tick names them."""
+    _require_open(opportunity)
     if attestation.stage.process_id != opportunity.process_id:
         raise ValidationError(_("该确认项不属于此商机的销售流程。"))
     holds_role = opportunity.team_members.filter(user=actor, role=attestation.role).exists()

@@ -30,6 +30,7 @@ from kam.opportunities.services.processes import (
     stage_update,
     stages_reorder,
 )
+from kam.opportunities.views.gates import gate_context
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -81,6 +82,7 @@ def _detail(
     create_form: StageCreateForm | None = None,
     errors: list[str] | None = None,
     status: int = 200,
+    gate_forms: dict[str, Any] | None = None,
 ) -> HttpResponse:
     bound = stage_forms or {}
     stages = process_stages(process)
@@ -95,6 +97,7 @@ def _detail(
         "process_form": process_form or ProcessForm(initial=ProcessForm.initial_for(process)),
         "create_form": create_form or StageCreateForm(prefix="new"),
         "errors": errors or [],
+        **gate_context(stages, **(gate_forms or {})),
     }
     return render(request, "opportunities/process_detail.html", context, status=status)
 

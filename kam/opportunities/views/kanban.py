@@ -1,0 +1,252 @@
+"""The opportunity kanban (SPEC R-OPP-2): a column per active stage, cards dragged between
+columns post to `board_move`, which calls the one move service with channel kanban.
+
+Reads are constant in the number of cards: one query for the capped cards (a window function
+per stage), one for the column counts and sums, one call to the badge sources.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kam.accounts.rules import account_visibility_q, owner_scope_ids
+from kam.core.http import AuthenticatedHttpRequest
+from kam.core.versioning import STALE_MESSAGE
+from kam.opportunities.enums import CloseReason, MoveChannel, StageKind
+from kam.opportunities.models import Opportunity, SalesProcess, Stage
+from kam.opportunities.panels import badges_for
+from kam.opportunities.selectors import process_stages
+from kam.opportunities.services.moves import GateRefused, opportunity_move
+from kam.users.models import Team, User
+
+CARDS_PER_COLUMN = 50
+CLOSED_WINDOW_DAYS = 90
+
+
+@dataclass
+class BoardFilters:
+    process: SalesProcess
+    owner: int | None = None
+    team: int | None = None
+    mine: bool = False
+
+    def query(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"process": self.process.pk}
+        if self.owner:
+            data["owner"] = self.owner
+        if self.team:
+            data["team"] = self.team
+        if self.mine:
+            data["mine"] = "1"
+        return data
+
+
+@dataclass
+class Column:
+    stage: Stage
+    count: int = 0
+    total: Decimal = Decimal("0.00")
+    cards: list[Opportunity] = field(default_factory=list)
+    more_url: str = ""
+
+    @property
+    def closed(self) -> bool:
+        return self.stage.kind != StageKind.OPEN
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _processes() -> list[SalesProcess]:
+    return list(SalesProcess.objects.filter(active=True).order_by("-is_default", "name_zh", "pk"))
+
+
+def board_filters(user: User, params: Any, processes: list[SalesProcess]) -> BoardFilters:
+    """Parse the query string; unknown or out-of-scope values are ignored, never trusted."""
+    wanted = _int(params.get("process"))
+    process = next((p for p in processes if p.pk == wanted), None)
+    if process is None:
+        process = next((p for p in processes if p.is_default), None) or processes[0]
+    owner = _int(params.get("owner"))
+    if owner is not None and not user.sees_everything and owner not in owner_scope_ids(user):
+        owner = None
+    return BoardFilters(
+        process=process, owner=owner, team=_int(params.get("team")), mine=bool(params.get("mine"))
+    )
+
+
+def board_queryset(user: User, filters: BoardFilters) -> QuerySet[Opportunity]:
+    """The visible deals of the process on the board: open ones, and closed in the last 90 days."""
+    since = timezone.now() - timedelta(days=CLOSED_WINDOW_DAYS)
+    queryset = Opportunity.objects.filter(
+        account_visibility_q(user, "account__"),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=since),
+        process=filters.process,
+        stage__active=True,
+    )
+    if filters.mine:
+        queryset = queryset.filter(owner=user)
+    elif filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.team:
+        queryset = queryset.filter(owner__team_id=filters.team)
+    return queryset
+
+
+def board_totals(queryset: QuerySet[Opportunity]) -> dict[int, tuple[int, Decimal]]:
+    rows = queryset.order_by().values("stage_id").annotate(n=Count("pk"), total=Sum("amount"))
+    return {row["stage_id"]: (row["n"], row["total"] or Decimal("0.00")) for row in rows}
+
+
+def _more_url(filters: BoardFilters, stage: Stage) -> str:
+    try:
+        base = reverse("opportunities:list")
+    except NoReverseMatch:
+        return ""
+    return f"{base}?{urlencode({'process': filters.process.pk, 'stage': stage.pk})}"
+
+
+def board_columns(user: User, filters: BoardFilters) -> list[Column]:
+    queryset = board_queryset(user, filters)
+    columns = {s.pk: Column(stage=s) for s in process_stages(filters.process, active_only=True)}
+    for stage_id, (count, total) in board_totals(queryset).items():
+        if stage_id in columns:
+            columns[stage_id].count, columns[stage_id].total = count, total
+    ranked = queryset.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("stage_id")],
+            order_by=[F("updated_at").desc(), F("pk").desc()],
+        )
+    ).filter(rank__lte=CARDS_PER_COLUMN)
+    cards = list(ranked.select_related("account", "owner").order_by("-updated_at", "-pk"))
+    badges = badges_for([card.pk for card in cards])
+    scope = owner_scope_ids(user)
+    for card in cards:
+        card.badges = badges.get(card.pk, [])  # type: ignore[attr-defined]
+        card.movable = user.sees_everything or bool(  # type: ignore[attr-defined]
+            {card.owner_id, card.account.owner_id} & scope
+        )
+        if card.stage_id in columns:
+            columns[card.stage_id].cards.append(card)
+    for column in columns.values():
+        if column.count > len(column.cards):
+            column.more_url = _more_url(filters, column.stage)
+    return list(columns.values())
+
+
+def _choices(user: User) -> tuple[list[User], list[Team]]:
+    users = User.objects.filter(is_active=True).select_related("team").order_by("username")
+    if not user.sees_everything:
+        users = users.filter(pk__in=owner_scope_ids(user))
+    owners = list(users)
+    teams = sorted({u.team for u in owners if u.team is not None}, key=lambda t: t.name)
+    if user.sees_everything:
+        teams = list(Team.objects.order_by("name"))
+    return owners, teams
+
+
+@require_GET
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
+    processes = _processes()
+    if not processes:
+        return render(request, "opportunities/kanban.html", {"columns": [], "processes": []})
+    filters = board_filters(request.user, request.GET, processes)
+    owners, teams = _choices(request.user)
+    context = {
+        "processes": processes,
+        "filters": filters,
+        "filter_query": urlencode(filters.query()),
+        "columns": board_columns(request.user, filters),
+        "owners": owners,
+        "teams": teams,
+        "close_reasons": CloseReason.choices,
+    }
+    return render(request, "opportunities/kanban.html", context)
+
+
+def _summary(user: User, filters: BoardFilters) -> list[dict[str, Any]]:
+    totals = board_totals(board_queryset(user, filters))
+    return [
+        {
+            "stage_id": stage.pk,
+            "count": totals.get(stage.pk, (0, Decimal(0)))[0],
+            "total": f"{totals.get(stage.pk, (0, Decimal('0.00')))[1]:,.2f}",
+        }
+        for stage in process_stages(filters.process, active_only=True)
+    ]
+
+
+def _refused(detail: str, status: int, **extra: Any) -> JsonResponse:
+    return JsonResponse({"ok": False, "detail": detail, **extra}, status=status)
+
+
+@require_POST
+def board_move(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """A card dropped on another column: JSON with the new version and the column totals, or
+    the refusal (every missing gate item, the conflict message) for the card to snap back."""
+    user = request.user
+    opportunity = get_object_or_404(
+        Opportunity.objects.filter(account_visibility_q(user, "account__")).select_related(
+            "account", "stage", "process"
+        ),
+        pk=pk,
+    )
+    stage_pk = _int(request.POST.get("to_stage"))
+    stage = (
+        Stage.objects.filter(pk=stage_pk, process_id=opportunity.process_id).first()
+        if stage_pk is not None
+        else None
+    )
+    version = _int(request.POST.get("version"))
+    if stage is None or version is None:
+        return _refused(_("请选择有效的目标阶段。"), 422)
+    try:
+        move = opportunity_move(
+            opportunity=opportunity,
+            to_stage=stage,
+            actor=user,
+            version=version,
+            channel=MoveChannel.KANBAN,
+            close_reason=request.POST.get("close_reason", ""),
+            close_note=request.POST.get("close_note", ""),
+        )
+    except PermissionDenied as error:
+        return _refused(str(error) or _("没有权限。"), 403)
+    except GateRefused as refused:
+        return _refused(
+            refused.messages[0], 422, missing=[item.as_dict() for item in refused.missing]
+        )
+    except ValidationError as error:
+        if str(STALE_MESSAGE) in [str(message) for message in error.messages]:
+            return _refused(str(STALE_MESSAGE), 409)
+        return _refused("；".join(error.messages), 422)
+    filters = board_filters(user, request.GET, [opportunity.process])
+    return JsonResponse(
+        {
+            "ok": True,
+            "move_id": move.pk,
+            "opportunity": {
+                "id": opportunity.pk,
+                "version": opportunity.version,
+                "stage_id": opportunity.stage_id,
+            },
+            "columns": _summary(user, filters),
+        }
+    )
