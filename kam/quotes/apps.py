@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuotesConfig(AppConfig):
+    name = "kam.quotes"
+    verbose_name = _("报价")
+
+    def ready(self) -> None:
+        from kam.assessments.risk import delivery_review_source_register
+        from kam.interactions.selectors import timeline_register_source
+        from kam.opportunities.panels import Panel, badge_source_register, panel_register
+        from kam.quotes import approvals, checks
+        from kam.quotes.timeline import quote_items
+
+        panel_register(
+            Panel(key="quotes", label=_("报价"), url_name="quotes:for_opportunity", order=60)
+        )
+        badge_source_register("quotes", checks.quote_badges)
+        approvals.register()
+        timeline_register_source(quote_items)
+        delivery_review_source_register("quotes", checks.delivery_reviewed_ids)
