@@ -4,9 +4,12 @@
 from ninja import NinjaAPI
 
 from kam.accounts.api import router as accounts_router
+from kam.approvals.api import router as approvals_router
 from kam.contacts.api import router as contacts_router
+from kam.forecasts.api import router as forecasts_router
 from kam.interactions.api import router as interactions_router
 from kam.notifications.api import router as notifications_router
+from kam.opportunities.api import deals_router
 from kam.opportunities.api import router as opportunities_router
 from kam.products.api import router as products_router
 from kam.search.api import router as search_router
@@ -27,3 +30,10 @@ api.add_router("/search", search_router)
 api.add_router("/products", products_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/sales-processes", opportunities_router)
+api.add_router("/opportunities", deals_router)
+api.add_router("/approvals", approvals_router)
+api.add_router("/quotes", "kam.quotes.api.router")
+api.add_router("/forecasts", forecasts_router)
+api.add_router("/deals", "kam.assessments.api.router")
+api.add_router("/presales", "kam.presales.api.router")
+api.add_router("/bids", "kam.bids.api.router")

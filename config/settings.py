@@ -2,6 +2,7 @@
 
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,12 @@ INSTALLED_APPS = [
     "kam.search",
     "kam.products",
     "kam.opportunities",
+    "kam.forecasts",
+    "kam.assessments",
+    "kam.presales",
+    "kam.bids",
+    "kam.quotes",
+    "kam.approvals",
     "kam.notifications",
     "kam.demo",
 ]
@@ -185,6 +192,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
 KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
+# Quotes: a line or overall discount above this percentage needs a discount approval.
+KAM_QUOTE_DISCOUNT_THRESHOLD = Decimal(os.environ.get("KAM_QUOTE_DISCOUNT_THRESHOLD", "15"))
+KAM_COMPANY_NAME = os.environ.get("KAM_COMPANY_NAME", "本公司")  # the quote PDF letterhead
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 

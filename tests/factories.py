@@ -150,3 +150,137 @@ class OpportunityFactory(DjangoModelFactory):
     owner = factory.LazyAttribute(lambda o: o.account.owner)
     created_by = factory.LazyAttribute(lambda o: o.owner)
     probability = factory.LazyAttribute(lambda o: o.stage.default_probability)
+
+
+# ---- approvals (kam.approvals) ----
+# Approvals in tests are normally made with `approval_submit` (it resolves the chain into steps);
+# these factories are for rows a test wants to set up directly.
+class ApprovalChainStepFactory(DjangoModelFactory):
+    class Meta:
+        model = "approvals.ApprovalChainStep"
+
+    type_code = "initiation"
+    position = factory.Sequence(lambda n: n + 1)
+    rule = "manager"
+
+
+class ApprovalFactory(DjangoModelFactory):
+    class Meta:
+        model = "approvals.Approval"
+
+    type_code = "initiation"
+    title = factory.Sequence(lambda n: f"审批{n}")
+    requester = factory.SubFactory(UserFactory)
+    status = "pending"
+    submitted_at = factory.LazyFunction(lambda: datetime.now(UTC))
+
+
+class ApprovalStepFactory(DjangoModelFactory):
+    class Meta:
+        model = "approvals.ApprovalStep"
+
+    approval = factory.SubFactory(ApprovalFactory)
+    round = 1
+    position = 1
+    approver = factory.SubFactory(UserFactory)
+    rule_label = "直属上级"
+    status = "pending"
+
+
+# ---- forecasts ----
+class ForecastSnapshotRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "forecasts.ForecastSnapshotRun"
+        django_get_or_create = ("week_start",)
+
+    week_start = factory.LazyFunction(lambda: datetime(2026, 11, 23, tzinfo=UTC).date())
+
+
+class ForecastSnapshotFactory(DjangoModelFactory):
+    """One owner × period × category row of a weekly forecast snapshot."""
+
+    class Meta:
+        model = "forecasts.ForecastSnapshot"
+
+    week_start = factory.LazyFunction(lambda: datetime(2026, 11, 23, tzinfo=UTC).date())
+    run = factory.LazyAttribute(lambda o: ForecastSnapshotRunFactory(week_start=o.week_start))
+    owner = factory.SubFactory(UserFactory)
+    team = factory.LazyAttribute(lambda o: o.owner.team)
+    period_key = "2026Q4"
+    category = "commit"
+    amount = Decimal("100000.00")
+    weighted_amount = Decimal("70000.00")
+    deal_count = 1
+
+
+# ---- assessments ----
+class DealContactFactory(DjangoModelFactory):
+    """A seat in a deal's decision chain; the contact defaults to one of the deal's account."""
+
+    class Meta:
+        model = "assessments.DealContact"
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    contact = factory.LazyAttribute(lambda o: ContactFactory(account=o.opportunity.account))
+    role_in_deal = ""
+    influence = "medium"
+    attitude = "neutral"
+    solution_acceptance = 3
+    price_acceptance = 3
+
+
+class ActionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "assessments.ActionItem"
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    title = factory.Sequence(lambda n: f"约客户技术负责人交流方案{n}")
+    owner = factory.LazyAttribute(lambda o: o.opportunity.owner)
+    due_date = factory.LazyFunction(lambda: datetime(2026, 12, 15, tzinfo=UTC).date())
+    created_by = factory.LazyAttribute(lambda o: o.opportunity.owner)
+
+
+# ---- presales and bids ----
+class PresalesRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "presales.PresalesRequest"
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    requested_by = factory.LazyAttribute(lambda o: o.opportunity.owner)
+    kind = "solution"
+    description = "客户需要整体方案设计"
+    needed_from = factory.LazyFunction(lambda: datetime(2026, 11, 1, tzinfo=UTC).date())
+    needed_to = factory.LazyFunction(lambda: datetime(2026, 11, 30, tzinfo=UTC).date())
+    estimated_hours = Decimal("16.0")
+
+
+class PresalesAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "presales.PresalesAssignment"
+
+    request = factory.SubFactory(PresalesRequestFactory, status="dispatched")
+    user = factory.SubFactory(UserFactory, role=Role.SOLUTION_MANAGER)
+    assigned_by = factory.LazyAttribute(lambda o: o.request.requested_by)
+
+
+class HoursLogFactory(DjangoModelFactory):
+    class Meta:
+        model = "presales.HoursLog"
+
+    assignment = factory.SubFactory(PresalesAssignmentFactory)
+    date = factory.LazyFunction(lambda: datetime(2026, 11, 2, tzinfo=UTC).date())
+    hours = Decimal("4.0")
+    description = "方案编写"
+
+
+class BidFactory(DjangoModelFactory):
+    class Meta:
+        model = "bids.Bid"
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    tender_name = factory.Sequence(lambda n: f"数据中心扩容招标{n}")
+    tender_number = factory.Sequence(lambda n: f"ZB2026-{n:04d}")
+    deadline = factory.LazyFunction(lambda: datetime(2026, 12, 20, 9, 30, tzinfo=UTC))
+    bond = Decimal("50000.00")
+    bid_amount = Decimal("1200000.00")
+    created_by = factory.LazyAttribute(lambda o: o.opportunity.owner)

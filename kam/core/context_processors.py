@@ -9,6 +9,10 @@ NAVIGATION = [
     ("accounts:list", pgettext_lazy("navigation", "客户"), "accounts"),
     ("contacts:list", pgettext_lazy("navigation", "关键人"), "contacts"),
     ("interactions:list", pgettext_lazy("navigation", "拜访记录"), "interactions"),
+    ("opportunities:list", pgettext_lazy("navigation", "商机"), "opportunities"),
+    ("approvals:inbox", pgettext_lazy("navigation", "审批"), "approvals"),
+    ("forecasts:index", pgettext_lazy("navigation", "预测"), "forecasts"),
+    ("presales:mine", pgettext_lazy("navigation", "售前"), "presales"),
     ("search:results", pgettext_lazy("navigation", "搜索"), "search"),
     ("products:list", pgettext_lazy("navigation", "产品"), "products"),
     ("opportunities:processes", pgettext_lazy("navigation", "销售流程"), "processes"),
@@ -19,9 +23,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     path = request.path
-    items = []
-    for url_name, label, key in NAVIGATION:
-        url = reverse(url_name)
-        active = path.startswith(url) if url != "/" else path == "/"
-        items.append({"url": url, "label": label, "key": key, "active": active})
+    urls = [(reverse(url_name), label, key) for url_name, label, key in NAVIGATION]
+    # The most specific match wins: /opportunities/processes/ is 销售流程, not 商机.
+    matches = [
+        url for url, _label, _key in urls if (path == url if url == "/" else path.startswith(url))
+    ]
+    current = max(matches, key=len, default=None)
+    items = [
+        {"url": url, "label": label, "key": key, "active": url == current}
+        for url, label, key in urls
+    ]
     return {"nav_items": items}

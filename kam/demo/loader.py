@@ -29,10 +29,12 @@ from kam.contacts.models import (
 from kam.demo.catalog import ACCOUNTS
 from kam.demo.loader_accounts import AccountsBuilder
 from kam.demo.loader_base import Writer
+from kam.demo.loader_deals import DealsBuilder
 from kam.demo.loader_interactions import InteractionsBuilder
 from kam.demo.loader_people import PeopleBuilder
 from kam.demo.people import demo_org_create
 from kam.interactions.models import Interaction
+from kam.opportunities.models import Opportunity
 from kam.products.demo import demo_products_create
 from kam.search.services import search_rebuild
 
@@ -73,11 +75,13 @@ def demo_data_reset() -> int:
     ids = list(demo.values_list("pk", flat=True))
     Account.objects.filter(parent_id__in=ids).update(parent=None)
     count = len(ids)
+    # Opportunities protect their accounts from accidental deletion; the demo's go first.
+    Opportunity.objects.filter(account_id__in=ids).delete()
     Account.objects.filter(pk__in=ids).delete()
     return count
 
 
-class _Builder(AccountsBuilder, PeopleBuilder, InteractionsBuilder):
+class _Builder(AccountsBuilder, PeopleBuilder, InteractionsBuilder, DealsBuilder):
     """All phases of the demo load over one shared state."""
 
 
@@ -103,8 +107,9 @@ def demo_data_load(
             builder.build_contact_details()
         with transaction.atomic():
             interactions = builder.build_interactions()
+    deals = builder.build_deals()
     people = sum(len(p) for p in builder.contacts.values())
-    out(f"客户 {len(builder.accounts)}，关键人 {people}，拜访记录 {interactions}。")
+    out(f"客户 {len(builder.accounts)}，关键人 {people}，拜访记录 {interactions}，商机 {deals}。")
     search_rebuild()
     seconds = (timezone.now() - started).total_seconds()
     out(f"搜索索引已重建。用时 {seconds:.1f} 秒。")

@@ -191,6 +191,7 @@ class TimelineItem:
     detail: str = ""
     url: str = ""
     actor: str = ""
+    label: str = ""  # the badge text; sources registered by other apps name their own kind
     obj: Any = field(default=None, repr=False)
     # Breaks ties between items with the same timestamp so paging is stable.
     tiebreak: int = 0

@@ -17,6 +17,7 @@ from kam.contacts.models import Contact, EngagementPlan, GuideCost, ScoreChange
 from kam.demo.catalog import ACCOUNTS
 from kam.demo.people import DEMO_PASSWORD, DEMO_USERS
 from kam.interactions.models import Interaction
+from kam.opportunities.models import Opportunity
 from kam.search.models import SearchDocument
 from kam.users.models import Team, User
 
@@ -216,7 +217,27 @@ def test_demo_load_has_search_demo_records(demo):
     assert any(not note.content.startswith("采购副总") for note in notes)
     documents = SearchDocument.objects
     assert documents.count() == (
-        Account.objects.count() + Contact.objects.count() + Interaction.objects.count()
+        Account.objects.count()
+        + Contact.objects.count()
+        + Interaction.objects.count()
+        + Opportunity.objects.count()
     )
     assert documents.filter(kind="contact", object_id=zhang.pk, terms__contains="张伟").exists()
     assert documents.filter(kind="interaction", terms__contains="采购 购副 副总").exists()
+
+
+def test_demo_load_has_a_pipeline_in_every_stage_with_approvals_and_violations(demo):
+    from kam.approvals.models import Approval
+    from kam.opportunities.models import Stage, StageMove
+    from kam.quotes.models import QuoteVersion
+
+    default_stages = Stage.objects.filter(process__code="kam-default")
+    for stage in default_stages:
+        assert Opportunity.objects.filter(stage=stage).exists(), stage.code
+    statuses = set(Approval.objects.values_list("status", flat=True))
+    assert {"pending", "approved", "rejected"} <= statuses
+    assert Approval.objects.filter(type_code="account_core_change", status="pending").exists()
+    assert StageMove.objects.filter(bypassed=True).count() >= 2
+    assert QuoteVersion.objects.filter(status="accepted").exists()
+    for deal in Opportunity.objects.prefetch_related("lines"):
+        assert deal.amount == sum(line.amount for line in deal.lines.all())
