@@ -125,7 +125,7 @@ class ProductFactory(DjangoModelFactory):
     tax_rate = Decimal("0.13")
 
 
-def _default_stage():  # type: ignore[no-untyped-def]
+def _default_stage():
     from kam.opportunities.models import Stage
 
     return (

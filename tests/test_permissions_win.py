@@ -7,10 +7,12 @@ The solution manager sits on account A's team, so reads A but edits nothing.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 import pytest
 from django.urls import reverse
 
+from kam.accounts.models import Account
 from kam.approvals.models import Approval
 from kam.bids.services import bid_create
 from kam.opportunities.services.opportunities import opportunity_create
@@ -32,7 +34,7 @@ EDITS_A = {"gm", "admin_user", "director", "manager", "rep"}
 
 
 def _deal(owner, account_name: str, deal_name: str, product) -> dict:
-    account = AccountFactory(name=account_name, owner=owner)
+    account = cast(Account, AccountFactory(name=account_name, owner=owner))
     deal = opportunity_create(
         account=account, actor=owner, data={"name": deal_name},
         lines=[{"product": product.pk, "quantity": "2"}],

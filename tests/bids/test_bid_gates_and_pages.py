@@ -3,6 +3,7 @@ CSP on every bid and pre-sales page."""
 
 import re
 from datetime import date
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -10,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kam.bids.enums import BidStatus
+from kam.bids.models import Bid
 from kam.opportunities.gates import stage_gate_missing
 from kam.opportunities.models import Stage
 from kam.opportunities.panels import panels
 from kam.presales.enums import RequestStatus
+from kam.presales.models import PresalesAssignment
 from tests.conftest import client_for
 from tests.factories import BidFactory, PresalesAssignmentFactory, PresalesRequestFactory
 
@@ -108,15 +111,16 @@ def test_list_queries_do_not_grow_with_rows(opportunity, rep, manager, solution_
     }
 
     def add_rows() -> None:
-        bid = BidFactory(opportunity=opportunity, status=BidStatus.LOST)
+        bid = cast(Bid, BidFactory(opportunity=opportunity, status=BidStatus.LOST))
         bid.reviews.create(kind="technical", requested_by=rep)
         bid.document_requests.create(kinds=["cases"], needed_by=date(2026, 12, 1), requested_by=rep)
         bid.negotiations.create(
             date=date(2026, 11, 1), participants="客户", content="谈判", created_by=rep
         )
         request = PresalesRequestFactory(opportunity=opportunity, status=RequestStatus.DISPATCHED)
-        assignment = PresalesAssignmentFactory(
-            request=request, user=solution_manager, assigned_by=manager
+        assignment = cast(
+            PresalesAssignment,
+            PresalesAssignmentFactory(request=request, user=solution_manager, assigned_by=manager),
         )
         assignment.logs.create(date=date(2026, 11, 2), hours="2.5", description="方案")
 

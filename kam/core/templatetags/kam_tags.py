@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -22,3 +23,18 @@ def score_dots(value: int | None) -> str:
     """1–5 score drawn as filled and empty dots (●●●○○)."""
     filled = max(0, min(5, int(value or 0)))
     return "●" * filled + "○" * (5 - filled)
+
+
+@register.filter
+def money(value: Any) -> str:
+    """1,234,567.00 — Decimal kept exact, always two places."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """¥1,234,567.00"""
+    formatted = money(value)
+    return f"¥{formatted}" if formatted else ""

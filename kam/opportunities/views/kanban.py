@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
+from kam.core.aggregates import fen, fen_sum, yuan
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.versioning import STALE_MESSAGE
 from kam.opportunities.enums import CloseReason, MoveChannel, StageKind
@@ -110,8 +111,12 @@ def board_queryset(user: User, filters: BoardFilters) -> QuerySet[Opportunity]:
 
 
 def board_totals(queryset: QuerySet[Opportunity]) -> dict[int, tuple[int, Decimal]]:
-    rows = queryset.order_by().values("stage_id").annotate(n=Count("pk"), total=Sum("amount"))
-    return {row["stage_id"]: (row["n"], row["total"] or Decimal("0.00")) for row in rows}
+    rows = (
+        queryset.order_by()
+        .values("stage_id")
+        .annotate(n=Count("pk"), total_fen=fen_sum(fen("amount"), Q()))
+    )
+    return {row["stage_id"]: (row["n"], yuan(row["total_fen"])) for row in rows}
 
 
 def _more_url(filters: BoardFilters, stage: Stage) -> str:

@@ -3,15 +3,12 @@ from typing import Any
 
 from django import template
 
+from kam.core.templatetags.kam_tags import yuan
+
 register = template.Library()
 
 
-@register.filter
-def yuan(value: Any) -> str:
-    """¥1,234,567.00 — Decimal kept exact, always two places."""
-    if value is None or value == "":
-        return ""
-    return f"¥{Decimal(value):,.2f}"
+register.filter("yuan", yuan)
 
 
 @register.filter
