@@ -46,6 +46,8 @@ class ApprovalType:
     # Runs on the final approval inside the approving transaction; a ValidationError aborts it.
     apply: Callable[[Approval, User], None] | None = None
     on_rejected: Callable[[Approval, User], None] | None = None
+    # Returned for changes or withdrawn by the requester: the subject is theirs to edit again.
+    on_sent_back: Callable[[Approval, User], None] | None = None
     # Optional: render the payload as old → new rows; otherwise a key/value table is shown.
     describe: Callable[[Approval], list[ChangeRow]] | None = None
     has_amount: bool = False

@@ -254,10 +254,14 @@ def _finish(
     locked.status = outcome
     locked.decided_at = timezone.now()
     _save(locked, ["status", "decided_at"])
-    if outcome == ApprovalStatus.REJECTED:
-        on_rejected = approval_type_get(locked.type_code).on_rejected
-        if on_rejected is not None:
-            on_rejected(locked, actor)
+    approval_type = approval_type_get(locked.type_code)
+    hook = (
+        approval_type.on_rejected
+        if outcome == ApprovalStatus.REJECTED
+        else approval_type.on_sent_back
+    )
+    if hook is not None:
+        hook(locked, actor)
     _notify_decided(locked, actor)
     audit_record_changes(instance=locked, before=before, actor=actor)
     return _sync(approval, locked)
@@ -329,6 +333,9 @@ def approval_withdraw(*, approval: Approval, actor: User, version: int) -> Appro
     locked.status = ApprovalStatus.WITHDRAWN
     locked.decided_at = timezone.now()
     _save(locked, ["status", "decided_at"])
+    on_sent_back = approval_type_get(locked.type_code).on_sent_back
+    if on_sent_back is not None:
+        on_sent_back(locked, actor)
     audit_record_changes(instance=locked, before=before, actor=actor)
     return _sync(approval, locked)
 

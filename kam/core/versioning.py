@@ -23,7 +23,12 @@ def stale_record_error(*, field: str | None = None) -> ValidationError:
 def lock_at_version[M: models.Model](
     queryset: models.QuerySet[M], *, pk: Any, version: int, field: str | None = None
 ) -> M:
-    """The row locked for this transaction, or the conflict error if it moved past `version`."""
+    """The row locked for this transaction, or the conflict error if it moved past `version`.
+
+    Pass a queryset without `select_related` over foreign keys that writers change: on
+    PostgreSQL, FOR UPDATE re-checks the join against the new row and drops it ("does not
+    exist") when another transaction changed that key meanwhile.
+    """
     locked = queryset.select_for_update().get(pk=pk)
     if locked.version != version:  # type: ignore[attr-defined]  # every versioned model has it
         raise stale_record_error(field=field)

@@ -324,6 +324,12 @@ class GateForm(forms.Form):
     required_approvals = forms.MultipleChoiceField(
         label=_("必审流程"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    team_roles = forms.MultipleChoiceField(
+        label=_("本阶段的项目组角色"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=TeamRole.choices,
+    )
 
     def __init__(
         self,
@@ -350,6 +356,7 @@ class GateForm(forms.Form):
             "required_fields": list(stage.required_fields),
             "required_checks": list(stage.required_checks),
             "required_approvals": list(stage.required_approvals),
+            "team_roles": list(stage.team_roles),
         }
 
 

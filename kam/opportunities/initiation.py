@@ -47,11 +47,8 @@ FEN = Decimal("0.01")
 
 
 def initiation_report_for(opportunity: Opportunity) -> InitiationReport | None:
-    """The deal's report with its approval status reconciled, or None before the first save."""
-    report = InitiationReport.objects.filter(opportunity=opportunity).first()
-    if report is not None:
-        _reconcile(report)
-    return report
+    """The deal's report, or None before the first save."""
+    return InitiationReport.objects.filter(opportunity=opportunity).first()
 
 
 def initiation_latest_approval(report: InitiationReport) -> "Approval | None":
@@ -195,7 +192,6 @@ def initiation_report_save(
         )
         audit_record_creation(instance=report, fields=AUDITED_FIELDS, actor=actor)
         return report
-    _reconcile(existing)
     locked = lock_at_version(
         InitiationReport.objects.all(), pk=existing.pk, version=version, field="version"
     )
@@ -220,7 +216,6 @@ def initiation_submit(*, report: InitiationReport, actor: User, version: int) ->
     _require_edit(actor, opportunity)
     if opportunity.is_closed:
         raise ValidationError(_("商机已关闭，不能再提交立项。"))
-    _reconcile(report)
     locked = lock_at_version(
         InitiationReport.objects.all(), pk=report.pk, version=version, field="version"
     )
@@ -261,25 +256,6 @@ def _set_status(report: InitiationReport, status: str, actor: User | None) -> No
     report.save(update_fields=["status", "version", "updated_at"])
     report.refresh_from_db()
     audit_record_changes(instance=report, before=before, actor=actor)
-
-
-def _reconcile(report: InitiationReport) -> None:
-    """The engine has no hook for "returned" or "withdrawn": a submitted report whose approval
-    came back is made editable again the first time anyone looks at it."""
-    from kam.approvals.enums import ApprovalStatus
-
-    if report.status != InitiationStatus.SUBMITTED:
-        return
-    approval = initiation_latest_approval(report)
-    if approval is not None and approval.status in {
-        ApprovalStatus.RETURNED,
-        ApprovalStatus.WITHDRAWN,
-    }:
-        with transaction.atomic():
-            locked = InitiationReport.objects.select_for_update().get(pk=report.pk)
-            if locked.status == InitiationStatus.SUBMITTED:
-                _set_status(locked, InitiationStatus.RETURNED, None)
-        report.refresh_from_db()
 
 
 # ---- the approval type -----------------------------------------------------------------------
@@ -366,9 +342,9 @@ def initiation_on_rejected(approval: "Approval", actor: User) -> None:
     if report is None:
         return
     status = (
-        InitiationStatus.RETURNED
-        if approval.status == ApprovalStatus.RETURNED
-        else InitiationStatus.REJECTED
+        InitiationStatus.REJECTED
+        if approval.status == ApprovalStatus.REJECTED
+        else InitiationStatus.RETURNED
     )
     if report.status != status:
         _set_status(report, status, actor)
@@ -386,6 +362,7 @@ def initiation_type_register() -> None:
             default_chain=AMOUNT_CHAIN,
             apply=initiation_apply,
             on_rejected=initiation_on_rejected,
+            on_sent_back=initiation_on_rejected,
             has_amount=True,
         )
     )

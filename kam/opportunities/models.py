@@ -89,6 +89,8 @@ class Stage(models.Model):
     required_fields = models.JSONField(_("必填字段"), default=list, blank=True)
     required_checks = models.JSONField(_("必做检查"), default=list, blank=True)
     required_approvals = models.JSONField(_("必审流程"), default=list, blank=True)
+    # The iron triangle this stage expects on the deal (TeamRole values), SPEC R-OPP-6.
+    team_roles = models.JSONField(_("项目组角色"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("销售阶段")

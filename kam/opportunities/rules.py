@@ -50,3 +50,11 @@ def opportunity_can_contribute(user: User, opportunity: Opportunity) -> bool:
 def gate_bypass_allowed(user: User) -> bool:
     """Only an administrator overrides a gate, and the bypass is recorded (SPEC R-OPP-3)."""
     return _active(user) and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def violations_report_allowed(user: User) -> bool:
+    """Managers and up read the gate-violations report; a rep sees bypasses on the deal page."""
+    return _active(user) and (
+        user.is_superuser
+        or user.role in {Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
+    )

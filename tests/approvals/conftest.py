@@ -24,6 +24,7 @@ TEST_TYPE = "test_change"
 class Calls:
     applied: list[int] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
+    sent_back: list[int] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -45,6 +46,9 @@ def test_type():
     def on_rejected(approval, actor):
         calls.rejected.append(approval.pk)
 
+    def on_sent_back(approval, actor):
+        calls.sent_back.append(approval.pk)
+
     approval_type_register(
         ApprovalType(
             code=TEST_TYPE,
@@ -60,6 +64,7 @@ def test_type():
             ),
             apply=apply,
             on_rejected=on_rejected,
+            on_sent_back=on_sent_back,
             has_amount=True,
         )
     )

@@ -252,3 +252,12 @@ def test_chain_save_is_admin_only_validated_and_versioned(test_type, admin_user,
     approval_chain_save(type_code=TEST_TYPE, rules=[], actor=gm, token=chain_token(TEST_TYPE))
     assert not ApprovalChainStep.objects.exists()
     assert len(chain_effective(TEST_TYPE)) == 3  # back to the default chain
+
+
+def test_returned_and_withdrawn_approvals_hand_the_subject_back(submit, test_type, rep, manager):
+    returned = submit()
+    approval_return(approval=returned, actor=manager, version=returned.version, comment="补材料")
+    withdrawn = submit(requester=rep, description="另一份")
+    approval_withdraw(approval=withdrawn, actor=rep, version=withdrawn.version)
+    assert test_type.sent_back == [returned.pk, withdrawn.pk]
+    assert test_type.rejected == [] and test_type.applied == []

@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 from kam.accounts.models import Account
 from kam.contacts.models import Contact
 from kam.demo.people import DEMO_PASSWORD
+from kam.opportunities.models import Opportunity
 from tests.e2e.conftest import screenshot
 
 
@@ -46,6 +47,27 @@ def test_director_tours_the_demo_company(live_server, page):
     page.goto(f"{live_server.url}/search/?q=采购副总")
     page.wait_for_selector(".search-hit")
     screenshot(page, "demo_search")
+
+    # The pipeline: the board, a deal deep in the funnel with its panels, the approval inbox,
+    # the violations report and the forecast.
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(f"{live_server.url}/opportunities/board/")
+    assert page.locator("[data-card]").count() >= 20
+    screenshot(page, "demo_kanban")
+    deal = Opportunity.objects.filter(stage__code="negotiate").first()
+    assert deal is not None
+    page.goto(f"{live_server.url}/opportunities/{deal.pk}/")
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "demo_opportunity_detail")
+    page.goto(f"{live_server.url}/opportunities/violations/")
+    assert page.locator("table.data tbody tr").count() >= 2
+    screenshot(page, "demo_violations")
+    page.goto(f"{live_server.url}/forecasts/")
+    screenshot(page, "demo_forecast")
+    page.context.clear_cookies()
+    login_demo(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/approvals/")
+    screenshot(page, "demo_approval_inbox")
 
 
 def screenshot_path(name: str):

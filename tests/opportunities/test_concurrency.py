@@ -34,6 +34,8 @@ def _race(workers: list[Callable[[Opportunity], str]], pk: int) -> list[str]:
             outcome = work(fresh)
         except ValidationError:
             outcome = "conflict"
+        except Exception as error:  # reported in the assertion instead of lost with the thread
+            outcome = f"{type(error).__name__}: {error}"
         finally:
             connection.close()
         with lock:

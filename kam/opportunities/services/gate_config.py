@@ -17,7 +17,7 @@ from kam.opportunities.models import SalesProcess, Stage, StageAttestation
 from kam.opportunities.rules import sales_process_manageable_by
 from kam.users.models import User
 
-GATE_ATTRIBUTES = ["required_fields", "required_checks", "required_approvals"]
+GATE_ATTRIBUTES = ["required_fields", "required_checks", "required_approvals", "team_roles"]
 
 
 def _require_manager(actor: User) -> None:
@@ -50,13 +50,17 @@ def stage_gate_update(
     required_fields: Sequence[str],
     required_checks: Sequence[str],
     required_approvals: Sequence[str],
+    team_roles: Sequence[str] = (),
 ) -> Stage:
-    """Replace the stage's required fields, checks and approvals; every code must be known."""
+    """Replace the stage's required fields, checks and approvals and the team roles it expects;
+    every code must be known."""
     _require_manager(actor)
     fields = _unique(required_fields)
     checks = _unique(required_checks)
     approvals = _unique(required_approvals)
+    roles = _unique(team_roles)
     errors: dict[str, list[str]] = {}
+    _unknown("team_roles", roles, set(TeamRole.values), errors)
     _unknown("required_fields", fields, set(GATE_FIELDS), errors)
     _unknown("required_checks", checks, {check.code for check in gate_checks()}, errors)
     _unknown("required_approvals", approvals, _approval_codes(), errors)
@@ -71,6 +75,7 @@ def stage_gate_update(
     locked.required_fields = fields
     locked.required_checks = checks
     locked.required_approvals = approvals
+    locked.team_roles = roles
     locked.save(update_fields=GATE_ATTRIBUTES)
     audit_record_changes(instance=locked, before=before, actor=actor)
     return locked

@@ -83,9 +83,7 @@ def opportunity_move(
     bypass_reason = bypass_reason.strip()
     if bypass_reason and not gate_bypass_allowed(actor):
         raise PermissionDenied(_("只有管理员可以越过阶段关卡。"))
-    locked = lock_at_version(
-        Opportunity.objects.select_related("stage", "account"), pk=opportunity.pk, version=version
-    )
+    locked = lock_at_version(Opportunity.objects.all(), pk=opportunity.pk, version=version)
     _check_target(locked, to_stage, close_reason)
     _check_reopen(locked, to_stage, actor)
     missing = gate_missing(locked, to_stage)

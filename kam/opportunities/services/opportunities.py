@@ -237,9 +237,7 @@ def _after_write(opportunity: Opportunity) -> None:
 
 
 def _locked(opportunity: Opportunity, version: int) -> Opportunity:
-    return lock_at_version(
-        Opportunity.objects.select_related("account", "stage"), pk=opportunity.pk, version=version
-    )
+    return lock_at_version(Opportunity.objects.all(), pk=opportunity.pk, version=version)
 
 
 def _require_edit(actor: User, opportunity: Opportunity) -> None:

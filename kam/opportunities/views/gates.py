@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kam.core.http import AuthenticatedHttpRequest
+from kam.opportunities.enums import TeamRole
 from kam.opportunities.forms import AttestationForm, GateForm
 from kam.opportunities.gates import GATE_FIELDS, gate_checks
 from kam.opportunities.models import SalesProcess, Stage, StageAttestation
@@ -63,6 +64,7 @@ def gate_context(
                 "fields": [labels["fields"].get(c, c) for c in stage.required_fields],
                 "checks": [labels["checks"].get(c, c) for c in stage.required_checks],
                 "approvals": [labels["approvals"].get(c, c) for c in stage.required_approvals],
+                "team_roles": [TeamRole(r).label for r in stage.team_roles if r in TeamRole.values],
                 "attestations": attestations[stage.pk],
                 "form": (bound or {}).get(stage.pk) or gate_form(stage),
                 "attestation_form": (attestation_forms or {}).get(stage.pk)

@@ -39,6 +39,7 @@ from kam.opportunities.rules import (
     gate_bypass_allowed,
     opportunity_can_contribute,
     opportunity_can_edit,
+    violations_report_allowed,
 )
 from kam.opportunities.selectors import (
     opportunities_list,
@@ -109,6 +110,7 @@ def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "totals": opportunities_totals(queryset),
         **saved_views_context(request, LIST_KEY),
         "can_export": export_allowed(user),
+        "can_see_violations": violations_report_allowed(user),
         "query_string": view_query(request.GET),
         "sort": sort,
         "filtered": bool(filters),
@@ -321,7 +323,11 @@ def _detail(
         "competitors": opportunity_competitors(opportunity),
         "competitor_form": CompetitorForm(),
         "team": team,
-        "missing_roles": [role.label for role in IRON_TRIANGLE if role not in roles],
+        "missing_roles": [
+            TeamRole(role).label
+            for role in (opportunity.stage.team_roles or IRON_TRIANGLE)
+            if role in TeamRole.values and role not in roles
+        ],
         "member_form": TeamMemberForm() if can_edit and not opportunity.is_closed else None,
         "gate_items": gate_items,
         "next_stage": next_stage,

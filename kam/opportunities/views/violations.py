@@ -15,16 +15,15 @@ from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.opportunities.forms import ViolationFilterForm
 from kam.opportunities.models import StageMove
+from kam.opportunities.rules import violations_report_allowed
 from kam.opportunities.selectors import (
     stage_moves_bypassed,
     violations_by_owner,
     violations_by_stage,
 )
-from kam.users.enums import Role
 from kam.users.models import User
 from kam.users.saved_views import view_query
 
-REPORT_ROLES = {Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
 _L = gettext_lazy
 EXPORT_HEADERS = [
     _L("商机编号"), _L("商机名称"), _L("原阶段"), _L("目标阶段"), _L("负责人"), _L("操作人"),
@@ -33,8 +32,7 @@ EXPORT_HEADERS = [
 
 
 def _require_reader(user: User) -> None:
-    # Reps are not shown the report; what they may see of a deal is on its own page.
-    if not (user.is_superuser or user.role in REPORT_ROLES):
+    if not violations_report_allowed(user):
         raise PermissionDenied
 
 
