@@ -74,3 +74,9 @@ def approval_type_get(code: str) -> ApprovalType:
 
 def approval_types() -> list[ApprovalType]:
     return list(_TYPES.values())
+
+
+def approval_type_label(code: str) -> str:
+    """The type's label, or its code when no app registers it (any more)."""
+    registered = _TYPES.get(code)
+    return str(registered.label) if registered is not None else code

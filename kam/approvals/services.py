@@ -25,6 +25,7 @@ from kam.core.versioning import stale_record_error
 from kam.notifications.enums import NotificationKind
 from kam.notifications.services import notify
 from kam.opportunities.models import Opportunity
+from kam.search.services import search_index_approval
 from kam.users.enums import Role
 from kam.users.models import User
 
@@ -68,6 +69,7 @@ def _save(approval: Approval, fields: list[str]) -> None:
     except IntegrityError:
         # Two submissions raced past the pending check; the partial unique index caught it.
         raise ValidationError(str(DUPLICATE_MESSAGE), code="duplicate_pending") from None
+    search_index_approval(approval)
 
 
 def _notify_pending(approval: Approval, approver: User) -> None:
@@ -156,6 +158,7 @@ def approval_submit(
         raise ValidationError(str(DUPLICATE_MESSAGE), code="duplicate_pending") from None
     audit_record_creation(instance=approval, fields=AUDITED_FIELDS, actor=requester)
     _create_round(approval, resolved)
+    search_index_approval(approval)
     return approval
 
 

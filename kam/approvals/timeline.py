@@ -6,15 +6,8 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.approvals.models import Approval
-from kam.approvals.registry import approval_type_get
+from kam.approvals.registry import approval_type_label
 from kam.interactions.selectors import TimelineItem
-
-
-def _type_label(code: str) -> str:
-    try:
-        return str(approval_type_get(code).label)
-    except ValueError:
-        return code
 
 
 def approval_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
@@ -30,7 +23,7 @@ def approval_items(account: Account, before: datetime | None, limit: int) -> lis
             at=row.submitted_at,
             kind="approval",
             label=_("审批"),
-            title=f"{_type_label(row.type_code)}：{row.title}（{row.get_status_display()}）",
+            title=f"{approval_type_label(row.type_code)}：{row.title}（{row.get_status_display()}）",
             url=row.get_absolute_url(),
             actor=str(row.requester),
             obj=row,

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kam.approvals.registry import approval_type_label
 from kam.opportunities.enums import StageKind
 from kam.opportunities.models import AttestationRecord, Opportunity, Stage
 
@@ -91,15 +92,6 @@ def _approved(type_code: str, opportunity: Opportunity) -> bool:
     from kam.approvals.selectors import approval_approved_exists
 
     return approval_approved_exists(type_code=type_code, opportunity=opportunity)
-
-
-def approval_type_label(type_code: str) -> str:
-    from kam.approvals.registry import approval_type_get
-
-    try:
-        return str(approval_type_get(type_code).label)
-    except ValueError:
-        return type_code
 
 
 def stages_to_pass(opportunity: Opportunity, to_stage: Stage) -> list[Stage]:

@@ -18,9 +18,10 @@ from django.shortcuts import get_object_or_404
 from kam.accounts.models import Account
 from kam.accounts.rules import account_visibility_q
 from kam.accounts.selectors import account_owner_choices
+from kam.approvals.registry import approval_type_label
 from kam.core.aggregates import fen, fen_sum, weighted_fen, yuan
 from kam.opportunities.enums import StageKind, TeamRole
-from kam.opportunities.gates import GATE_FIELDS, Missing, approval_type_label, gate_checks
+from kam.opportunities.gates import GATE_FIELDS, Missing, gate_checks
 from kam.opportunities.models import (
     AttestationRecord,
     Competitor,

@@ -7,6 +7,8 @@ class DocumentKind(models.TextChoices):
     CONTACT = "contact", _("关键人")
     INTERACTION = "interaction", _("拜访记录")
     OPPORTUNITY = "opportunity", _("商机")
+    QUOTE = "quote", _("报价")
+    APPROVAL = "approval", _("审批")
 
 
 class SearchDocument(models.Model):

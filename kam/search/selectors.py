@@ -29,6 +29,8 @@ _DETAIL_URLS = {
     DocumentKind.CONTACT: "contacts:detail",
     DocumentKind.INTERACTION: "interactions:detail",
     DocumentKind.OPPORTUNITY: "opportunities:detail",
+    DocumentKind.QUOTE: "quotes:detail",
+    DocumentKind.APPROVAL: "approvals:detail",
 }
 
 

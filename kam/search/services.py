@@ -8,9 +8,12 @@ from typing import Any
 from django.db import connections, transaction
 
 from kam.accounts.models import Account
+from kam.approvals.models import Approval, ApprovalStep
+from kam.approvals.registry import approval_type_label
 from kam.contacts.models import Contact
 from kam.interactions.models import Interaction
 from kam.opportunities.models import Opportunity
+from kam.quotes.models import QuoteVersion
 from kam.search import index
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.terms import text_terms
@@ -114,6 +117,49 @@ def search_index_opportunity(opportunity: Opportunity) -> SearchDocument:
     )  # fmt: skip
 
 
+def _quote_text(
+    deal_name: str, number: str | None, version_no: int, *terms: str
+) -> tuple[str, str]:
+    title = f"{deal_name} 报价 V{version_no}"
+    return title, " ".join(part for part in [number, *terms] if part)
+
+
+QUOTE_TEXT_FIELDS = (
+    "opportunity__name", "opportunity__number", "version_no", "payment_terms", "delivery_terms",
+    "notes",
+)  # fmt: skip
+
+
+@transaction.atomic
+def search_index_quote(quote: QuoteVersion) -> SearchDocument:
+    values = QuoteVersion.objects.filter(pk=quote.pk).values_list(
+        "opportunity__account_id", *QUOTE_TEXT_FIELDS
+    )
+    account_id, *fields = values.get()
+    title, body = _quote_text(*fields)
+    return _upsert(
+        kind=DocumentKind.QUOTE, object_id=quote.pk, account_id=account_id, title=title, body=body
+    )
+
+
+def _approval_text(title: str, type_label: str, comments: list[str]) -> tuple[str, str]:
+    return title, " ".join([type_label, *comments])
+
+
+@transaction.atomic
+def search_index_approval(approval: Approval) -> SearchDocument | None:
+    """Approvals about an account are found by their title, type and approvers' comments;
+    approvals with no account (none exist yet) are not indexed, as nobody could be shown them."""
+    if approval.account_id is None:
+        return None
+    comments = [c for c in approval.steps.values_list("comment", flat=True) if c]
+    title, body = _approval_text(approval.title, approval_type_label(approval.type_code), comments)
+    return _upsert(
+        kind=DocumentKind.APPROVAL, object_id=approval.pk, account_id=approval.account_id,
+        title=title, body=body, occurred_at=approval.submitted_at,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def search_remove(*, kind: str, object_id: int) -> None:
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
@@ -152,12 +198,41 @@ def _rows(kind: str, batch_size: int) -> Iterator[_Row]:
         )
         for pk, account_id, *fields in opportunities.iterator(chunk_size=batch_size):
             yield _row(kind, pk, account_id, *_opportunity_text(*fields), None)
+    elif kind == DocumentKind.QUOTE:
+        quotes = QuoteVersion.objects.order_by("id").values_list(
+            "id", "opportunity__account_id", *QUOTE_TEXT_FIELDS
+        )
+        for pk, account_id, *fields in quotes.iterator(chunk_size=batch_size):
+            yield _row(kind, pk, account_id, *_quote_text(*fields), None)
+    elif kind == DocumentKind.APPROVAL:
+        yield from _approval_rows(batch_size)
     else:
         interactions = Interaction.objects.order_by("occurred_at", "id").values_list(
             "id", "account_id", "occurred_at", *INTERACTION_TEXT_FIELDS
         )
         for pk, account_id, occurred_at, *fields in interactions.iterator(chunk_size=batch_size):
             yield _row(kind, pk, account_id, *_interaction_text(*fields), occurred_at)
+
+
+def _approval_rows(batch_size: int) -> Iterator[_Row]:
+    from kam.approvals.models import Approval
+    from kam.approvals.registry import approval_type_label
+
+    comments: dict[int, list[str]] = {}
+    for approval_id, comment in (
+        ApprovalStep.objects.exclude(comment="")
+        .order_by("pk")
+        .values_list("approval_id", "comment")
+    ).iterator(chunk_size=batch_size):
+        comments.setdefault(approval_id, []).append(comment)
+    approvals = (
+        Approval.objects.filter(account__isnull=False)
+        .order_by("id")
+        .values_list("id", "account_id", "title", "type_code", "submitted_at")
+    )
+    for pk, account_id, title, type_code, submitted_at in approvals.iterator(chunk_size=batch_size):
+        text = _approval_text(title, approval_type_label(type_code), comments.get(pk, []))
+        yield _row(DocumentKind.APPROVAL, pk, account_id, *text, submitted_at)
 
 
 @lru_cache(maxsize=20_000)

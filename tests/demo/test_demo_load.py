@@ -13,11 +13,13 @@ from kam.accounts.models import (
     GradeChange,
     OwnerChange,
 )
+from kam.approvals.models import Approval
 from kam.contacts.models import Contact, EngagementPlan, GuideCost, ScoreChange
 from kam.demo.catalog import ACCOUNTS
 from kam.demo.people import DEMO_PASSWORD, DEMO_USERS
 from kam.interactions.models import Interaction
 from kam.opportunities.models import Opportunity
+from kam.quotes.models import QuoteVersion
 from kam.search.models import SearchDocument
 from kam.users.models import Team, User
 
@@ -221,6 +223,8 @@ def test_demo_load_has_search_demo_records(demo):
         + Contact.objects.count()
         + Interaction.objects.count()
         + Opportunity.objects.count()
+        + QuoteVersion.objects.count()
+        + Approval.objects.filter(account__isnull=False).count()
     )
     assert documents.filter(kind="contact", object_id=zhang.pk, terms__contains="张伟").exists()
     assert documents.filter(kind="interaction", terms__contains="采购 购副 副总").exists()

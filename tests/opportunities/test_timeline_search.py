@@ -47,3 +47,29 @@ def test_search_finds_opportunities_only_for_those_who_see_them(
     for user, expected in ((rep, 1), (manager, 1), (other_rep, 0)):
         hits = search_query(user=user, q="鲲鹏云", kinds=["opportunity"])
         assert len(hits) == expected, user
+
+
+def test_quotes_and_approvals_are_found_by_their_words(
+    rep, manager, other_rep, rep_account, gated_process, product
+):
+    from kam.approvals.services import approval_reject
+
+    process, _stages = gated_process
+    opportunity = opportunity_create(
+        account=rep_account, actor=rep, process=process, data={"name": "鲲鹏云平台二期"},
+        lines=[{"product": product.pk, "quantity": "2"}],
+    )  # fmt: skip
+    quote_version_create(
+        opportunity=opportunity, actor=rep, data={"payment_terms": "验收后分三期付款"}
+    )
+    approval = approval_submit(
+        type_code="commercial_review", requester=rep, title="商务评审", account=rep_account,
+        opportunity=opportunity,
+    )  # fmt: skip
+    approval_reject(
+        approval=approval, actor=manager, version=approval.version, comment="毛利率偏低"
+    )
+
+    assert len(search_query(user=rep, q="分三期", kinds=["quote"])) == 1
+    assert len(search_query(user=manager, q="毛利率偏低", kinds=["approval"])) == 1
+    assert len(search_query(user=other_rep, q="毛利率偏低")) == 0

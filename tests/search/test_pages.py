@@ -51,7 +51,15 @@ def test_search_page_lists_visible_hits_with_highlights(world, rep_client):
     assert 'value="采购副总"' in topbar
     assert [h.kind for h in response.context["found"]] == ["interaction", "contact"]
     tabs = {t["kind"]: t["count"] for t in response.context["tabs"]}
-    assert tabs == {"": 2, "account": 0, "contact": 1, "interaction": 1, "opportunity": 0}
+    assert tabs == {
+        "": 2,
+        "account": 0,
+        "contact": 1,
+        "interaction": 1,
+        "opportunity": 0,
+        "quote": 0,
+        "approval": 0,
+    }
 
 
 def test_search_page_filters_by_kind(world, rep_client):

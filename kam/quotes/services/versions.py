@@ -28,6 +28,7 @@ from kam.quotes.services.common import (
     save_bumped,
 )
 from kam.quotes.totals import line_figures, totals
+from kam.search.services import search_index_quote
 from kam.users.models import User
 
 DEFAULT_VALIDITY = timedelta(days=30)
@@ -114,6 +115,7 @@ def quote_version_create(
         row.quote = quote
     QuoteLine.objects.bulk_create(rows)
     audit_record_creation(instance=quote, fields=AUDITED_FIELDS, actor=actor)
+    search_index_quote(quote)
     return quote
 
 
@@ -130,6 +132,7 @@ def quote_terms_update(
         setattr(locked, key, value)
     save_bumped(locked, list(clean))
     audit_record_changes(instance=locked, before=before, actor=actor)
+    search_index_quote(locked)
     return locked
 
 
