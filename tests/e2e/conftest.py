@@ -29,6 +29,24 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture
+def shipped_processes(db: None) -> None:
+    """The sales processes the migrations ship. Browser tests run in transactions that end with
+    a flush, which empties every table, migration-made rows included; the next browser test
+    puts them back with the migrations' own functions."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    steps = [
+        ("0002_shipped_sales_processes", "create_processes"),
+        ("0004_shipped_stage_gates", "ship"),
+        ("0006_stage_team_roles", "ship"),
+    ]
+    for migration, function in steps:
+        getattr(import_module(f"kam.opportunities.migrations.{migration}"), function)(apps, None)
+
+
 def login(page: Page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/users/login/")
     page.fill("input[name=username]", username)

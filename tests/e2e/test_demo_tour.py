@@ -21,6 +21,7 @@ def login_demo(page: Page, base_url: str, username: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("shipped_processes")
 def test_director_tours_the_demo_company(live_server, page):
     call_command("demo_load", verbosity=0)
     login_demo(page, live_server.url, "director")

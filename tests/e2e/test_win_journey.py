@@ -17,7 +17,10 @@ from kam.users.enums import Role
 from tests.e2e.conftest import login, screenshot
 from tests.factories import AccountFactory, ContactFactory, ProductFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("shipped_processes"),
+]
 
 
 def _as(browser: Browser, base_url: str, username: str) -> Page:
