@@ -81,6 +81,8 @@ def page_urls(records: dict) -> list[str]:
         reverse("assessments:chain", args=[deal]),
         reverse("assessments:actions", args=[deal]),
         reverse("approvals:detail", args=[records["approval"].pk]),
+        reverse("opportunities:approvals_panel", args=[deal]),
+        reverse("opportunities:initiation_panel", args=[deal]),
     ]
 
 
@@ -94,6 +96,8 @@ def api_urls(records: dict) -> list[str]:
         f"/api/deals/{deal}/risk",
         f"/api/deals/{deal}/assessment",
         f"/api/approvals/{records['approval'].pk}",
+        f"/api/opportunities/{deal}/approvals",
+        f"/api/opportunities/{deal}/initiation",
     ]
 
 

@@ -133,6 +133,12 @@ class Approval(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("approvals:detail", args=[self.pk])
 
+    @property
+    def type_label(self) -> str:
+        from kam.approvals.registry import approval_type_label
+
+        return approval_type_label(self.type_code)
+
 
 class ApprovalStep(models.Model):
     approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="steps")

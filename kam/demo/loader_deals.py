@@ -28,6 +28,7 @@ from kam.bids.services import (
 from kam.contacts.models import Contact
 from kam.demo.loader_base import LOCAL, BuilderBase
 from kam.forecasts.services import forecast_snapshot_take
+from kam.opportunities.deal_approvals import deal_approval_request
 from kam.opportunities.enums import MoveChannel, TeamRole
 from kam.opportunities.initiation import (
     initiation_initial,
@@ -332,6 +333,20 @@ class DealsBuilder(BuilderBase):
                 comment="立项刚通过，先做方案交流，测试资源下月再排。",
             )  # fmt: skip
             request.refresh_from_db()
+        upgrade = Opportunity.objects.filter(stage__code="present").order_by("pk").first()
+        if upgrade is not None:
+            deal_approval_request(
+                opportunity=upgrade, actor=upgrade.owner, type_code="upgrade",
+                content="客户追加二期预算，项目规模翻倍。", changes={"project_class": "A"},
+            )  # fmt: skip
+            self._approve_all(
+                deal_approval_request(
+                    opportunity=upgrade,
+                    actor=upgrade.owner,
+                    type_code="guidance_plan",
+                    content="三次技术交流：总体架构、POC 方案、运维体系。",
+                )
+            )
         account = accounts[0]
         account_core_change_request(
             account=account, actor=account.owner, reason="客户完成更名，已取得新营业执照。",  # type: ignore[arg-type]

@@ -282,3 +282,25 @@ class InitiationSubmitOut(Schema):
     approval_id: int
     approval_status: str
     report: InitiationOut
+
+
+class DealApprovalIn(Schema):
+    type_code: str = Field(
+        description="upgrade | partner_registration | guidance_plan | pr_plan | sow_review"
+    )
+    content: str = Field(description="The plan, or the reason for the request.")
+    amount: str | None = Field(None, description="Decimal string, optional.")
+    project_class: str = Field("", description="upgrade: the new project class.")
+    intent_class: str = Field("", description="upgrade: the new intent class.")
+    partner_name: str = Field("", description="partner_registration: the partner.")
+
+
+class DealApprovalOut(Schema):
+    id: int
+    type_code: str
+    type_label: str
+    title: str
+    status: str
+    requester_id: int
+    amount: str | None
+    submitted_at: datetime

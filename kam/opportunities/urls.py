@@ -1,6 +1,13 @@
 from django.urls import path
 
-from kam.opportunities.views import gates, initiation, kanban, sections, violations
+from kam.opportunities.views import (
+    deal_approvals,
+    gates,
+    initiation,
+    kanban,
+    sections,
+    violations,
+)
 from kam.opportunities.views import opportunities as opp
 from kam.opportunities.views import processes as views
 
@@ -57,6 +64,8 @@ urlpatterns = [
     ),
     # ---- kanban and initiation report ----
     path("board/", kanban.board, name="board"),
+    path("<int:pk>/approvals/", deal_approvals.approvals_panel, name="approvals_panel"),
+    path("<int:pk>/approvals/request/", deal_approvals.approval_request, name="approval_request"),
     path("<int:pk>/board-move/", kanban.board_move, name="board_move"),
     path("<int:pk>/initiation/", initiation.initiation_detail, name="initiation"),
     path("<int:pk>/initiation/edit/", initiation.initiation_edit, name="initiation_edit"),
