@@ -14,6 +14,7 @@ class OpportunitiesConfig(AppConfig):
         from kam.opportunities.initiation import initiation_type_register
         from kam.opportunities.models import OpportunityTeamMember
         from kam.opportunities.panels import Panel, panel_register
+        from kam.opportunities.services.override import override_type_register
         from kam.opportunities.timeline import stage_move_items
 
         timeline_register_source(stage_move_items)
@@ -21,6 +22,7 @@ class OpportunitiesConfig(AppConfig):
         panel_register(Panel("initiation", _("立项报告"), "opportunities:initiation_panel", 20))
         panel_register(Panel("approvals", _("审批"), "opportunities:approvals_panel", 90))
         deal_approval_types_register()
+        override_type_register()
 
         # SPEC §1: a deal's team members see the deal and its whole account, read-only.
         account_grant_register(

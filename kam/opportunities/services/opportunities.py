@@ -182,9 +182,24 @@ def opportunity_create(
     process: SalesProcess | None = None,
 ) -> Opportunity:
     """A new opportunity in the process's first open stage, owned by the actor unless `data`
-    names another owner in their scope; the owner joins the team as account manager."""
+    names another owner in their scope; the owner joins the team as account manager.
+    Someone who reads the account but does not own it asks through `override.py` instead."""
     if not account_can_edit(actor, account):
         raise PermissionDenied(_("只有客户负责人及其上级可以在该客户下创建商机。"))
+    return opportunity_create_authorised(
+        account=account, actor=actor, data=data, lines=lines, process=process
+    )
+
+
+def opportunity_create_clean(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    lines: Sequence[dict[str, Any]],
+    process: SalesProcess | None,
+) -> tuple[SalesProcess, Stage, dict[str, Any], list[OpportunityLine]]:
+    """Everything a create checks, without writing: the process, its first stage, the clean
+    fields and the line rows."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not settable: {sorted(unknown)}")
@@ -199,7 +214,23 @@ def opportunity_create(
     )
     if not clean.get("name"):
         raise ValidationError({"name": [_("这个字段是必填项。")]})
-    rows = lines_clean(lines)
+    return process, stage, clean, lines_clean(lines)
+
+
+@transaction.atomic
+def opportunity_create_authorised(
+    *,
+    account: Account,
+    actor: User,
+    data: dict[str, Any],
+    lines: Sequence[dict[str, Any]] = (),
+    process: SalesProcess | None = None,
+) -> Opportunity:
+    """The create itself, for callers that have decided the actor may create here: the
+    account's editors (`opportunity_create`) and an approved creation override."""
+    process, stage, clean, rows = opportunity_create_clean(
+        actor=actor, data=data, lines=lines, process=process
+    )
     now = timezone.now()
     opportunity = Opportunity.objects.create(
         account=account,

@@ -56,6 +56,7 @@ from kam.opportunities.selectors import (
 from kam.opportunities.services.editing import opportunity_edit
 from kam.opportunities.services.moves import GateRefused, opportunity_move
 from kam.opportunities.services.opportunities import opportunity_create
+from kam.opportunities.services.override import opportunity_create_request
 from kam.products.models import Product
 from kam.users.saved_views import default_view_redirect, saved_views_context, view_query
 
@@ -166,6 +167,7 @@ def _form_page(
     opportunity: Opportunity | None,
     line_errors: list[str] | None = None,
     status: int = 200,
+    override: bool = False,
 ) -> HttpResponse:
     # Two empty rows to type into; the "add row" button clones the template row.
     context = {
@@ -175,6 +177,7 @@ def _form_page(
         "line_rows": [*rows, LineRow(), LineRow()] if len(rows) < 2 else [*rows, LineRow()],
         "products": _products(),
         "line_errors": line_errors or [],
+        "override": override,
     }
     return render(request, "opportunities/form.html", context, status=status)
 
@@ -185,26 +188,30 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, _("请从客户页面新建商机。"))
         return redirect("accounts:list")
     account = account_get_visible(request.user, int(raw))
-    if not account_can_edit(request.user, account):
-        raise PermissionDenied
+    # Who reads the account but does not own it asks for a creation override instead.
+    override = not account_can_edit(request.user, account)
     form = OpportunityForm(request.POST or None, user=request.user)
     rows = line_rows_from_post(request.POST) if request.method == "POST" else []
     line_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        create = opportunity_create_request if override else opportunity_create
         try:
-            opportunity = opportunity_create(
+            created = create(
                 account=account, actor=request.user, data=form.changes(),
                 lines=[row.as_input() for row in rows], process=form.cleaned_data["process"],
             )  # fmt: skip
         except ValidationError as error:
             line_errors = _split_line_errors(form, error)
         else:
-            messages.success(request, _("商机已创建。"))
-            return redirect(opportunity)
+            if override:
+                messages.success(request, _("商机创建特批已提交，审批通过后商机自动创建。"))
+            else:
+                messages.success(request, _("商机已创建。"))
+            return redirect(created)
     status = 422 if request.method == "POST" else 200
     return _form_page(
         request, form, rows, account=account, opportunity=None, line_errors=line_errors,
-        status=status,
+        status=status, override=override,
     )  # fmt: skip
 
 
