@@ -38,4 +38,7 @@ log "browser tests (Chromium)"
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 [ -x "$CHROMIUM_PATH" ] || apt_install chromium
 fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || apt_install fonts-wqy-microhei
-CHROMIUM_PATH="$CHROMIUM_PATH" run_pytest -q -m e2e
+# A file-based database: the live server answers the page's parallel htmx requests on several
+# threads, and an in-memory SQLite database would be one connection shared between them.
+rm -f var/test-e2e.sqlite3*
+KAM_SQLITE_TEST_NAME=var/test-e2e.sqlite3 CHROMIUM_PATH="$CHROMIUM_PATH" run_pytest -q -m e2e

@@ -43,6 +43,7 @@ from kam.opportunities.services.opportunities import (
     opportunity_create,
     opportunity_lines_replace,
     opportunity_team_add,
+    opportunity_update,
 )
 from kam.presales.services import (
     hours_log_create,
@@ -143,6 +144,12 @@ class DealsBuilder(BuilderBase):
         for step in steps[:reach]:
             step(opportunity, owner)
             opportunity.refresh_from_db()
+        category = {"negotiate": "commit", "bid": "best_case"}.get(target)
+        if category:
+            opportunity_update(
+                opportunity=opportunity, actor=owner, version=opportunity.version,
+                changes={"forecast_category": category},
+            )  # fmt: skip
         if target == "won":
             self._win(opportunity, owner)
         elif target == "lost":

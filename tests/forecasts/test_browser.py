@@ -44,7 +44,7 @@ def test_forecast_and_accuracy_pages_in_a_browser(live_server, page, manager, re
     assert page.locator("nav.mainnav [data-nav=forecasts]").count() == 1
 
     page.goto(f"{live_server.url}/forecasts/?period=2026Q4")
-    assert "1000.00" in page.locator("[data-testid=forecast-totals]").inner_text()
+    assert "1,000.00" in page.locator("[data-testid=forecast-totals]").inner_text()
 
     page.goto(f"{live_server.url}/forecasts/accuracy/?period=2026Q3")
     page.wait_for_selector("[data-testid=accuracy-chart] svg")
