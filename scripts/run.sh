@@ -7,6 +7,8 @@ source scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
 PORT="${KAM_PORT:-8000}"
+# Links in e-mails point at this server unless a public address is configured.
+export KAM_BASE_URL="${KAM_BASE_URL:-http://127.0.0.1:$PORT}"
 log "database"
 python manage.py migrate --noinput -v0
 python manage.py demo_load

@@ -34,6 +34,7 @@ from kam.demo.loader_interactions import InteractionsBuilder
 from kam.demo.loader_people import PeopleBuilder
 from kam.demo.people import demo_org_create
 from kam.interactions.models import Interaction
+from kam.notifications.models import Notification
 from kam.opportunities.models import Opportunity
 from kam.products.demo import demo_products_create
 from kam.search.services import search_rebuild
@@ -108,6 +109,11 @@ def demo_data_load(
         with transaction.atomic():
             interactions = builder.build_interactions()
     deals = builder.build_deals()
+    # The demo's history is not news: its notifications wait in the inboxes but are not mailed
+    # (the queued mail jobs find them already handled and send nothing).
+    Notification.objects.filter(created_at__gte=started, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
     people = sum(len(p) for p in builder.contacts.values())
     out(f"客户 {len(builder.accounts)}，关键人 {people}，拜访记录 {interactions}，商机 {deals}。")
     search_rebuild()
