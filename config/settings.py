@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page from local static files, not a CDN
     "huey.contrib.djhuey",
     "kam.core",
+    "kam.workcalendar",
     "kam.users",
     "kam.audit",
     "kam.accounts",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "kam.search",
     "kam.products",
     "kam.opportunities",
+    "kam.leads",
     "kam.forecasts",
     "kam.assessments",
     "kam.presales",

@@ -284,3 +284,29 @@ class BidFactory(DjangoModelFactory):
     bond = Decimal("50000.00")
     bid_amount = Decimal("1200000.00")
     created_by = factory.LazyAttribute(lambda o: o.opportunity.owner)
+
+
+# --- leads (kam/leads) ---------------------------------------------------------------------
+
+
+class LeadFactory(DjangoModelFactory):
+    class Meta:
+        model = "leads.Lead"
+
+    owner = factory.SubFactory(UserFactory)
+    team = factory.LazyAttribute(lambda o: o.owner.team)
+    created_by = factory.LazyAttribute(lambda o: o.owner)
+    company_name = factory.Sequence(lambda n: f"潜在客户{n}有限公司")
+    contact_name = "王主任"
+    source = "referral"
+
+
+class LeadFollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = "leads.LeadFollowUp"
+
+    lead = factory.SubFactory(LeadFactory)
+    at = factory.LazyFunction(lambda: datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    kind = "call"
+    content = "电话沟通了采购计划"
+    actor = factory.LazyAttribute(lambda o: o.lead.owner)

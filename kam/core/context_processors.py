@@ -9,6 +9,7 @@ NAVIGATION = [
     ("accounts:list", pgettext_lazy("navigation", "客户"), "accounts"),
     ("contacts:list", pgettext_lazy("navigation", "关键人"), "contacts"),
     ("interactions:list", pgettext_lazy("navigation", "拜访记录"), "interactions"),
+    ("leads:list", pgettext_lazy("navigation", "线索"), "leads"),
     ("opportunities:list", pgettext_lazy("navigation", "商机"), "opportunities"),
     ("approvals:inbox", pgettext_lazy("navigation", "审批"), "approvals"),
     ("forecasts:index", pgettext_lazy("navigation", "预测"), "forecasts"),

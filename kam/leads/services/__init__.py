@@ -1,0 +1,1 @@
+"""Writes to leads; import from the submodules."""
