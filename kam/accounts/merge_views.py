@@ -16,15 +16,8 @@ from kam.accounts.merging import (
 from kam.accounts.models import Account
 from kam.accounts.rules import account_can_edit
 from kam.accounts.selectors import account_detail, account_get_visible
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
-
-
-def _add_errors(form: AccountMergeForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -47,7 +40,7 @@ def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     target_version=form.cleaned_data["target_version"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("已将“%(name)s”并入本客户。") % {"name": source.name})
                 return redirect(target)

@@ -57,6 +57,7 @@ from kam.accounts.services import (
 )
 from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.opportunities.selectors import opportunities_for_account
@@ -272,7 +273,7 @@ def core_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("核心信息修改申请已提交，审批通过后生效。"))
             return redirect(approval)
@@ -341,14 +342,6 @@ def _editable(request: AuthenticatedHttpRequest, pk: int) -> Account:
     return account
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_POST
 def change_grade(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = _editable(request, pk)
@@ -361,7 +354,7 @@ def change_grade(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("客户分级已更新。"))
             return redirect(account)
@@ -382,7 +375,7 @@ def change_owner(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("客户经理已变更。"))
             return redirect(account)
@@ -401,7 +394,7 @@ def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("核实记录已保存。"))
             return redirect(account)
@@ -419,7 +412,7 @@ def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("已加入客户团队。"))
             return redirect(account)

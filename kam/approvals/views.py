@@ -43,6 +43,7 @@ from kam.approvals.services import (
     approval_return,
     approval_withdraw,
 )
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.users.models import User
@@ -115,14 +116,6 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, approval_get_visible(request.user, pk))
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _decide(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     approval = approval_get_visible(request.user, pk)
     if action == "withdraw" and not approval_is_requester(request.user, approval):
@@ -146,7 +139,7 @@ def _decide(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResp
             else:
                 approval_withdraw(approval=approval, actor=request.user, version=version)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             status = approval.get_status_display()
             messages.success(request, _("已处理：%(status)s") % {"status": status})
@@ -193,7 +186,7 @@ def resubmit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 amount=form.cleaned_data["amount"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("已重新提交审批。"))
             return redirect(approval)

@@ -22,7 +22,7 @@ from kam.bids.enums import (
 )
 from kam.bids.models import Bid, BidDocumentRequest, BidReview, PostBidNegotiation
 from kam.bids.rules import bid_can_manage, bid_can_prepare
-from kam.core.versioning import lock_at_version
+from kam.core.versioning import lock_at_version, save_bumped
 from kam.opportunities.checks import guide_level_2
 from kam.opportunities.models import Opportunity
 from kam.users.models import User
@@ -93,12 +93,6 @@ def _locked(bid: Bid, version: int) -> Bid:
     )
 
 
-def _bump(bid: Bid, fields: list[str]) -> None:
-    bid.version = F("version") + 1
-    bid.save(update_fields=[*fields, "version", "updated_at"])
-    bid.refresh_from_db()
-
-
 @transaction.atomic
 def bid_create(*, opportunity: Opportunity, actor: User, data: dict[str, Any]) -> Bid:
     """Open a bid on the deal; refused while another one is live (a re-bid follows a lost or
@@ -132,7 +126,7 @@ def bid_update(*, bid: Bid, actor: User, version: int, changes: dict[str, Any]) 
     before = audit_snapshot(locked, AUDITED_FIELDS)
     for key, value in clean.items():
         setattr(locked, key, value)
-    _bump(locked, list(clean))
+    save_bumped(locked, list(clean))
     audit_record_changes(instance=locked, before=before, actor=actor)
     return locked
 
@@ -177,7 +171,7 @@ def bid_submit_for_approval(*, bid: Bid, actor: User, version: int) -> Bid:
         },
     )
     locked.status = BidStatus.APPROVAL_PENDING
-    _bump(locked, ["status"])
+    save_bumped(locked, ["status"])
     audit_record_changes(instance=locked, before=before, actor=actor)
     return locked
 
@@ -189,7 +183,7 @@ def bid_approval_decided(*, bid_id: int, approved: bool, actor: User) -> None:
         return
     before = audit_snapshot(locked, AUDITED_FIELDS)
     locked.status = BidStatus.APPROVED if approved else BidStatus.PREPARING
-    _bump(locked, ["status"])
+    save_bumped(locked, ["status"])
     audit_record_changes(instance=locked, before=before, actor=actor)
 
 
@@ -204,7 +198,7 @@ def bid_mark_submitted(*, bid: Bid, actor: User, version: int, submitted_on: dat
     before = audit_snapshot(locked, AUDITED_FIELDS)
     locked.status = BidStatus.SUBMITTED
     locked.submitted_on = submitted_on
-    _bump(locked, ["status", "submitted_on"])
+    save_bumped(locked, ["status", "submitted_on"])
     audit_record_changes(instance=locked, before=before, actor=actor)
     return locked
 
@@ -240,7 +234,7 @@ def bid_record_result(
     locked.result_note = note
     locked.competitor_prices = (competitor_prices or "").strip()
     locked.result_at = timezone.now()
-    _bump(locked, ["status", "result_note", "competitor_prices", "result_at"])
+    save_bumped(locked, ["status", "result_note", "competitor_prices", "result_at"])
     audit_record_changes(instance=locked, before=before, actor=actor)
     return locked
 

@@ -35,19 +35,9 @@ from kam.bids.services import (
     bid_update,
     negotiation_add,
 )
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.opportunities.checks import guide_level_2
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 @require_GET
@@ -70,7 +60,7 @@ def create(request: AuthenticatedHttpRequest, opportunity_pk: int) -> HttpRespon
         try:
             bid = bid_create(opportunity=opportunity, actor=request.user, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("投标已创建。"))
             return redirect(bid.get_absolute_url())
@@ -95,7 +85,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 changes=form.service_data(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("投标已保存。"))
             return redirect(bid.get_absolute_url())
@@ -149,7 +139,7 @@ def _post_action(
         try:
             action(bid, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(bid.get_absolute_url())

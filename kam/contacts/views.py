@@ -54,6 +54,7 @@ from kam.contacts.services import (
     engagement_touch_record,
     guide_cost_add,
 )
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.users.saved_views import default_view_redirect, saved_views_context, view_query
@@ -68,15 +69,6 @@ def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
 def _require_edit(request: AuthenticatedHttpRequest, account: Account) -> None:
     if not account_can_edit(request.user, account):
         raise PermissionDenied(_("你没有权限修改该客户的关键人。"))
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def _list_filters(request: AuthenticatedHttpRequest) -> tuple[ContactFilterForm, dict[str, Any]]:
@@ -173,7 +165,7 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             contact = contact_create(account=account, actor=request.user, data=form.service_data())
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("已新增关键人 %(name)s。") % {"name": contact.name})
             return redirect(contact)
@@ -195,7 +187,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     data=form.service_data(),
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("关键人资料已保存。"))
                 return redirect(contact)
@@ -295,7 +287,7 @@ def scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 contact=contact, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             if _is_htmx(request):
                 return render(
@@ -336,7 +328,7 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("人员状态已更新。"))
             return redirect(contact)
@@ -351,7 +343,7 @@ def guide_cost(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             guide_cost_add(contact=contact, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("向导投入已记录。"))
             return redirect(reverse("contacts:detail", args=[contact.pk]) + "#guide")
@@ -366,7 +358,7 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             engagement_plan_create(contact=contact, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("高层维护计划已建立。"))
             return redirect(reverse("contacts:detail", args=[contact.pk]) + "#plans")
@@ -383,7 +375,7 @@ def touch_record(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpRespons
         try:
             engagement_touch_record(plan=plan, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("已记录本次接触。"))
             return redirect(reverse("contacts:detail", args=[contact.pk]) + "#plans")

@@ -33,3 +33,13 @@ def lock_at_version[M: models.Model](
     if locked.version != version:  # type: ignore[attr-defined]  # every versioned model has it
         raise stale_record_error(field=field)
     return locked
+
+
+def save_bumped(instance: models.Model, fields: list[str]) -> None:
+    """Save `fields` of a row locked with `lock_at_version` and move its version on (and its
+    `updated_at`, when it has one)."""
+    instance.version += 1  # type: ignore[attr-defined]  # every versioned model has it
+    update = [*fields, "version"]
+    if any(field.name == "updated_at" for field in instance._meta.concrete_fields):
+        update.append("updated_at")
+    instance.save(update_fields=update)

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.leads.forms import (
@@ -34,15 +34,6 @@ from kam.leads.services.leads import (
     lead_update,
 )
 from kam.leads.services.override import lead_convert_override_request
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def _editable(request: AuthenticatedHttpRequest, pk: int) -> Lead:
@@ -72,7 +63,7 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             lead = lead_create(actor=request.user, data=form.service_data())
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("线索已创建。"))
             return redirect("leads:detail", lead.pk)
@@ -93,7 +84,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     changes=form.service_data(),
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("线索已保存。"))
                 return redirect("leads:detail", lead.pk)
@@ -145,7 +136,7 @@ def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             lead_follow_up_add(lead=lead, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("跟进记录已保存。"))
             return redirect("leads:detail", lead.pk)
@@ -165,7 +156,7 @@ def disqualify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("线索已关闭。"))
             return redirect("leads:detail", lead.pk)
@@ -195,7 +186,7 @@ def convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     data=form.service_data(),
                 )
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             if "override" in request.POST:
                 messages.success(request, _("特批申请已提交，审批通过后自动转化。"))

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
-from kam.core.versioning import lock_at_version
+from kam.core.versioning import lock_at_version, save_bumped
 from kam.opportunities.enums import TeamRole
 from kam.opportunities.models import Opportunity, OpportunityTeamMember
 from kam.opportunities.rules import opportunity_can_edit
@@ -124,12 +124,6 @@ def _locked(request: PresalesRequest, version: int) -> PresalesRequest:
     )
 
 
-def _bump(request: PresalesRequest, fields: list[str]) -> None:
-    request.version = F("version") + 1
-    request.save(update_fields=[*fields, "version", "updated_at"])
-    request.refresh_from_db()
-
-
 @transaction.atomic
 def presales_request_update(
     *, request: PresalesRequest, actor: User, version: int, changes: dict[str, Any]
@@ -145,7 +139,7 @@ def presales_request_update(
     before = audit_snapshot(locked, AUDITED_FIELDS)
     for key, value in clean.items():
         setattr(locked, key, value)
-    _bump(locked, list(clean))
+    save_bumped(locked, list(clean))
     audit_record_changes(instance=locked, before=before, actor=actor)
     return locked
 
@@ -189,7 +183,7 @@ def presales_request_submit(
         },
     )
     locked.status = RequestStatus.PENDING
-    _bump(locked, ["status"])
+    save_bumped(locked, ["status"])
     audit_record_changes(instance=locked, before=before, actor=actor)
     return locked
 
@@ -201,7 +195,7 @@ def presales_request_decided(*, request_id: int, approved: bool, actor: User) ->
         return
     before = audit_snapshot(locked, AUDITED_FIELDS)
     locked.status = RequestStatus.APPROVED if approved else RequestStatus.REJECTED
-    _bump(locked, ["status"])
+    save_bumped(locked, ["status"])
     audit_record_changes(instance=locked, before=before, actor=actor)
 
 
@@ -252,10 +246,10 @@ def presales_dispatch(
     if locked.status != RequestStatus.DISPATCHED:
         before = audit_snapshot(locked, AUDITED_FIELDS)
         locked.status = RequestStatus.DISPATCHED
-        _bump(locked, ["status"])
+        save_bumped(locked, ["status"])
         audit_record_changes(instance=locked, before=before, actor=actor)
     else:
-        _bump(locked, [])
+        save_bumped(locked, [])
     _notify_assigned(locked, created, actor)
     return created
 
@@ -293,7 +287,7 @@ def presales_request_close(*, request: PresalesRequest, actor: User, version: in
         raise ValidationError(_("审批中的申请不能关闭，请先撤回审批。"))
     before = audit_snapshot(locked, AUDITED_FIELDS)
     locked.status = RequestStatus.CLOSED
-    _bump(locked, ["status"])
+    save_bumped(locked, ["status"])
     audit_record_changes(instance=locked, before=before, actor=actor)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam.audit.exports import export_allowed, export_response
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.presales.enums import RequestStatus
@@ -49,17 +50,6 @@ from kam.presales.services import (
     presales_request_submit,
     presales_request_update,
 )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _flash_error(request: AuthenticatedHttpRequest, error: ValidationError) -> None:
@@ -99,7 +89,7 @@ def create(request: AuthenticatedHttpRequest, opportunity_pk: int) -> HttpRespon
                 submit="submit" in request.POST,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("售前资源申请已保存。"))
             return redirect(created.get_absolute_url())
@@ -124,7 +114,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     changes=form.service_data(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("售前资源申请已保存。"))
                 return redirect(presales_request.get_absolute_url())
@@ -235,7 +225,7 @@ def log_hours(request: AuthenticatedHttpRequest, assignment_pk: int) -> HttpResp
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("工时已登记。"))
             return redirect("presales:log_hours", assignment_pk=assignment.pk)

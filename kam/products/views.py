@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.products.forms import ProductFilterForm, ProductForm, ProductLineForm, product_initial
@@ -30,13 +31,6 @@ from kam.products.services import (
     product_line_create,
     product_update,
 )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _list_context(request: AuthenticatedHttpRequest, line_form: ProductLineForm) -> dict[str, Any]:
@@ -76,7 +70,7 @@ def line_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("产品线已添加。"))
             return redirect("products:list")
@@ -91,7 +85,7 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             product = product_create(**form.service_data(), actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("产品已创建。"))
             return redirect(product.get_absolute_url())
@@ -115,7 +109,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("产品已保存。"))
                 return redirect(product.get_absolute_url())

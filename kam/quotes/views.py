@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam.audit.selectors import field_changes_for
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.opportunities.models import Opportunity
@@ -50,17 +51,6 @@ ACTIONS: dict[str, tuple[Action, StrOrPromise]] = {
     "decline": (quote_decline, gettext_lazy("已记录客户拒绝该版本报价。")),
     "reopen": (quote_reopen, gettext_lazy("报价已退回草稿。")),
 }
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _opportunity_url(opportunity: Opportunity) -> str:
@@ -106,7 +96,7 @@ def create(request: AuthenticatedHttpRequest, opportunity_pk: int) -> HttpRespon
         try:
             quote = quote_version_create(opportunity=opportunity, actor=request.user, data=data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("已生成第 %(no)s 版报价。") % {"no": quote.version_no})
             return redirect(quote.get_absolute_url())
@@ -169,7 +159,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 data=form.service_data(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("报价条款已保存。"))
             return redirect(quote.get_absolute_url())
@@ -209,7 +199,7 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             quote_review_record(quote=quote, actor=request.user, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("交付评审已记录。"))
             return redirect(quote.get_absolute_url())

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.workcalendar.forms import CalendarBulkForm, CalendarDayForm
 from kam.workcalendar.rules import calendar_manageable_by
@@ -36,13 +36,6 @@ def _year(value: str | None) -> int:
     except ValueError:
         return timezone.localdate().year
     return year if MIN_YEAR <= year <= MAX_YEAR else timezone.localdate().year
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _render(
@@ -86,7 +79,7 @@ def day_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("已添加 %(day)s。") % {"day": day.date.isoformat()})
             return _back(day.date.year)
@@ -102,7 +95,7 @@ def bulk_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             days = calendar_days_bulk_create(text=form.cleaned_data["lines"], actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("已添加 %(count)d 天。") % {"count": len(days)})
             return _back(days[0].date.year)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.approvals.selectors import approvals_for_opportunity
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.opportunities.deal_approvals import deal_approval_request, deal_request_types
 from kam.opportunities.enums import IntentClass, ProjectClass
@@ -88,14 +89,7 @@ def approval_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 changes={key: data[key] for key in CHANGE_FIELDS},
             )
         except ValidationError as error:
-            pairs = (
-                error.message_dict.items()
-                if hasattr(error, "error_dict")
-                else [(None, error.messages)]
-            )
-            for key, errors in pairs:
-                for message in errors:
-                    form.add_error(key if key in form.fields else None, message)
+            form_add_service_errors(form, error)
         else:
             if _is_htmx(request):
                 context = {**_context(request.user, opportunity), "submitted": True}

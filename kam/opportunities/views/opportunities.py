@@ -18,6 +18,7 @@ from kam.accounts.rules import account_can_edit
 from kam.accounts.selectors import account_get_visible
 from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.core.versioning import STALE_MESSAGE
@@ -72,14 +73,6 @@ HEADERS = [
     ("updated_at", _L("更新时间")),
 ]  # fmt: skip
 SORTABLE = {"number", "name", "stage", "amount", "expected_sign_date", "probability", "updated_at"}
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _headers(sort: str) -> list[dict[str, Any]]:
@@ -222,7 +215,7 @@ def _split_line_errors(form: OpportunityForm, error: ValidationError) -> list[st
         return []
     line_errors = [m for item in error.error_dict.pop("lines", []) for m in item.messages]
     if error.error_dict:
-        _add_errors(form, error)
+        form_add_service_errors(form, error)
     return line_errors
 
 
@@ -370,7 +363,7 @@ def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, _("不能推进到该阶段，还缺少以下各项。"))
         return _detail(request, opportunity, move_form=form, refused=refusal.missing, status=422)
     except ValidationError as error:
-        _add_errors(form, error)
+        form_add_service_errors(form, error)
         return _detail(request, opportunity, move_form=form, status=422)
     messages.success(request, _("商机已进入“%(stage)s”阶段。") % {"stage": data["to_stage"]})
     return redirect(opportunity)

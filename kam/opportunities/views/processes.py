@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.opportunities.forms import ProcessCreateForm, ProcessForm, StageCreateForm, StageForm
 from kam.opportunities.models import SalesProcess
@@ -31,13 +32,6 @@ from kam.opportunities.services.processes import (
     stages_reorder,
 )
 from kam.opportunities.views.gates import gate_context
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _require_manager(request: AuthenticatedHttpRequest) -> None:
@@ -66,7 +60,7 @@ def process_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             process = sales_process_create(**form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("销售流程已创建。"))
             return redirect(process.get_absolute_url())
@@ -118,7 +112,7 @@ def process_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 process=process, version=form.cleaned_data["version"], data=data, actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("销售流程已保存。"))
             return redirect(process.get_absolute_url())
@@ -148,7 +142,7 @@ def stage_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             stage_create(process=process, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("阶段已添加。"))
             return redirect(process.get_absolute_url())
@@ -165,7 +159,7 @@ def stage_edit(request: AuthenticatedHttpRequest, pk: int, stage_pk: int) -> Htt
         try:
             stage_update(stage=stage, data=form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("阶段已保存。"))
             return redirect(process.get_absolute_url())

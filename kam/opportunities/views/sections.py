@@ -2,8 +2,6 @@
 team and the manual attestations of the gate. Each action finds the opportunity through the
 visible queryset first (404 otherwise) and leaves the rules to the services."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -11,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.opportunities.forms import CompetitorForm, TeamMemberForm
 from kam.opportunities.models import Opportunity, StageAttestation
@@ -64,14 +63,6 @@ def _contributable(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
     return opportunity
 
 
-def _form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def competitors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx: the competitor section as it is now (after "cancel")."""
     return _competitors(request, opportunity_get_visible(request.user, pk))
@@ -85,7 +76,7 @@ def competitor_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         try:
             competitor_add(opportunity=opportunity, actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             return _competitors(request, opportunity)
     return _competitors(request, opportunity, form=form, status=422)
@@ -104,7 +95,7 @@ def competitor_edit(request: AuthenticatedHttpRequest, pk: int, competitor_pk: i
         try:
             competitor_update(competitor=competitor, actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             return _competitors(request, opportunity)
     return _competitors(request, opportunity, editing=competitor.pk, edit_form=form, status=422)

@@ -39,11 +39,6 @@ def require_status(quote: QuoteVersion, *allowed: str, message: str) -> None:
         raise ValidationError({"status": [message]}, code="invalid_status")
 
 
-def save_bumped(quote: QuoteVersion, fields: list[str]) -> None:
-    quote.version += 1
-    quote.save(update_fields=[*fields, "version", "updated_at"])
-
-
 def accepted_other(opportunity_id: int, *, exclude_pk: int | None = None) -> QuoteVersion | None:
     accepted = QuoteVersion.objects.filter(
         opportunity_id=opportunity_id, status=QuoteStatus.ACCEPTED

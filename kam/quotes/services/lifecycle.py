@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
+from kam.core.versioning import save_bumped
 from kam.opportunities.enums import TeamRole
 from kam.opportunities.models import Opportunity
 from kam.quotes.enums import REVIEWABLE_STATUSES, QuoteStatus
@@ -24,7 +25,6 @@ from kam.quotes.services.common import (
     locked_at,
     require_manage,
     require_status,
-    save_bumped,
 )
 from kam.users.models import User
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
+from kam.core.versioning import save_bumped
 from kam.opportunities.models import Opportunity
 from kam.quotes.enums import QuoteStatus
 from kam.quotes.models import QuoteLine, QuoteVersion
@@ -25,7 +26,6 @@ from kam.quotes.services.common import (
     locked_at,
     require_manage,
     require_status,
-    save_bumped,
 )
 from kam.quotes.totals import line_figures, totals
 from kam.search.services import search_index_quote
