@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "kam.products",
     "kam.opportunities",
     "kam.leads",
+    "kam.pools",
+    "kam.intents",
     "kam.forecasts",
     "kam.assessments",
     "kam.presales",
@@ -53,6 +55,10 @@ INSTALLED_APPS = [
     "kam.quotes",
     "kam.approvals",
     "kam.notifications",
+    "kam.tasks",
+    "kam.handovers",
+    "kam.scorecards",
+    "kam.reviews",
     "kam.demo",
 ]
 

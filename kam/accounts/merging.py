@@ -34,6 +34,7 @@ from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.contacts.models import Contact
 from kam.core.versioning import stale_record_error
 from kam.interactions.models import Interaction
+from kam.pools.services.protection import placement_refresh
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.services import search_index_account
 from kam.users.models import User
@@ -185,6 +186,8 @@ def account_merge(
         model, field_name = relation.related_model, relation.field.name
         if model is AccountTeamMember:
             continue  # moved above; the users the target already has go with the source
+        if relation.one_to_one:
+            continue  # the source's own one-per-account rows (its pool placement) go with it
         rows = model._default_manager.filter(**{f"{field_name}_id": source.pk})
         updates: dict[str, Any] = {f"{field_name}_id": target.pk}
         if model is Account:
@@ -238,6 +241,8 @@ def account_merge(
         actor=actor,
     )
     Account.objects.filter(pk=source.pk).delete()
+    # The source's follow-ups may extend the target's protection from the pool.
+    placement_refresh(target)
     search_index_account(target)
     return target
 

@@ -33,6 +33,8 @@ from kam.approvals.models import Approval
 from kam.approvals.services import approval_submit
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
 from kam.core.versioning import stale_record_error
+from kam.pools.services.claims import placement_owner_changed
+from kam.pools.services.protection import placement_refresh
 from kam.search.services import search_index_account
 from kam.users.models import User
 
@@ -143,6 +145,7 @@ def account_create(
         account=account, from_owner=None, to_owner=owner, reason=_("新建客户"), actor=actor
     )
     search_index_account(account)
+    placement_refresh(account, claimed_at=account.created_at if owner is not None else None)
     return account
 
 
@@ -242,7 +245,20 @@ def _account_write(
             actor=actor,
         )  # fmt: skip
     search_index_account(account)
+    _placement_after_write(account, old_owner.pk if old_owner else None, actor, reason)
     return account
+
+
+def _placement_after_write(
+    account: Account, from_owner_id: int | None, actor: User, reason: str
+) -> None:
+    """Grade, status and owner all feed the pool's protection deadline (R-POOL-1)."""
+    if account.owner_id != from_owner_id:
+        placement_owner_changed(
+            account=account, from_owner_id=from_owner_id, actor=actor, reason=reason
+        )
+    else:
+        placement_refresh(account)
 
 
 @transaction.atomic
@@ -262,6 +278,7 @@ def account_change_grade(
     GradeChange.objects.create(
         account=account, from_grade=old_grade, to_grade=grade, reason=reason, actor=actor
     )
+    placement_refresh(account)
     return account
 
 
@@ -285,6 +302,10 @@ def account_change_owner(
         account=account, from_owner=old_owner, to_owner=owner, reason=reason, actor=actor
     )
     search_index_account(account)
+    placement_owner_changed(
+        account=account, from_owner_id=old_owner.pk if old_owner else None, actor=actor,
+        reason=reason,
+    )  # fmt: skip
     return account
 
 

@@ -30,8 +30,14 @@ from kam.demo.catalog import ACCOUNTS
 from kam.demo.loader_accounts import AccountsBuilder
 from kam.demo.loader_base import Writer
 from kam.demo.loader_deals import DealsBuilder
+from kam.demo.loader_intents import demo_intents_build
 from kam.demo.loader_interactions import InteractionsBuilder
+from kam.demo.loader_leads import demo_leads_build, demo_leads_reset
 from kam.demo.loader_people import PeopleBuilder
+from kam.demo.loader_pools import demo_pools_build
+from kam.demo.loader_reviews import build_reviews
+from kam.demo.loader_scorecards import demo_scorecards_build
+from kam.demo.loader_tasks import demo_tasks_build
 from kam.demo.people import demo_org_create
 from kam.interactions.models import Interaction
 from kam.notifications.models import Notification
@@ -76,6 +82,7 @@ def demo_data_reset() -> int:
     ids = list(demo.values_list("pk", flat=True))
     Account.objects.filter(parent_id__in=ids).update(parent=None)
     count = len(ids)
+    demo_leads_reset(ids)
     # Opportunities protect their accounts from accidental deletion; the demo's go first.
     Opportunity.objects.filter(account_id__in=ids).delete()
     Account.objects.filter(pk__in=ids).delete()
@@ -109,6 +116,12 @@ def demo_data_load(
         with transaction.atomic():
             interactions = builder.build_interactions()
     deals = builder.build_deals()
+    leads = demo_leads_build(users=org, today=builder.today)
+    demo_scorecards_build(users=org, today=builder.today, seed=seed)
+    pools = demo_pools_build(account_ids=[a.pk for a in builder.accounts.values()])
+    build_reviews(users=org, today=builder.today, seed=seed, out=out)
+    demo_tasks_build(users=builder.users, today=builder.today)
+    demo_intents_build(seed=seed, today=builder.today)
     # The demo's history is not news: its notifications wait in the inboxes but are not mailed
     # (the queued mail jobs find them already handled and send nothing).
     Notification.objects.filter(created_at__gte=started, emailed_at__isnull=True).update(
@@ -116,6 +129,7 @@ def demo_data_load(
     )
     people = sum(len(p) for p in builder.contacts.values())
     out(f"客户 {len(builder.accounts)}，关键人 {people}，拜访记录 {interactions}，商机 {deals}。")
+    out(f"线索 {leads}，公海客户 {pools['pool']}，保护期已过 {pools['lapsed']}。")
     search_rebuild()
     seconds = (timezone.now() - started).total_seconds()
     out(f"搜索索引已重建。用时 {seconds:.1f} 秒。")

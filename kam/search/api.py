@@ -24,9 +24,11 @@ class SearchParams(Schema):
 def search(
     request: HttpRequest, params: Query[SearchParams]
 ) -> SearchResultsOut | Status[ErrorsOut]:
-    """Accounts, key people and interactions the caller may see that contain every part of `q`,
-    newest first. Page on with `before_id=next_before_id`; there is no total count. `limit` is
-    clamped to 1–100 and `q` to its first 200 characters."""
+    """Records the caller may see (accounts, key people, interactions, deals, quotes,
+    approvals, leads, pool events, intent class changes, review notes and comments) that
+    contain every part of `q`, newest first. `account_id` is null for a lead without an
+    account and the notes about it. Page on with `before_id=next_before_id`; there is no total
+    count. `limit` is clamped to 1–100 and `q` to its first 200 characters."""
     if params.kind and params.kind not in DocumentKind.values:
         message = _("类型必须是 {kinds} 之一。").format(kinds=", ".join(DocumentKind.values))
         return Status(422, ErrorsOut(errors={"kind": [message]}))

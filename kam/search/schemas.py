@@ -7,7 +7,7 @@ class SearchHitOut(Schema):
     kind: str
     kind_label: str
     object_id: int
-    account_id: int
+    account_id: int | None
     account_name: str
     title: str
     title_html: str

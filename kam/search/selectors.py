@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kam.accounts.rules import account_visibility_q
+from kam.accounts.rules import account_visibility_q, owner_scope_ids
 from kam.search import index
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.terms import highlight_needles, query_plan
@@ -31,7 +31,16 @@ _DETAIL_URLS = {
     DocumentKind.OPPORTUNITY: "opportunities:detail",
     DocumentKind.QUOTE: "quotes:detail",
     DocumentKind.APPROVAL: "approvals:detail",
+    DocumentKind.LEAD: "leads:detail",
 }
+
+
+def _hit_url(document: SearchDocument) -> str:
+    if document.url:
+        return document.url
+    if document.kind == DocumentKind.POOL:
+        return reverse("accounts:detail", args=[document.account_id])
+    return reverse(_DETAIL_URLS[DocumentKind(document.kind)], args=[document.object_id])
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class SearchHit:
     kind: str
     kind_label: str
     object_id: int
-    account_id: int
+    account_id: int | None
     account_name: str
     title: str
     title_html: SafeString
@@ -107,6 +116,22 @@ def snippet(text: str, query: str, radius: int = SNIPPET_RADIUS) -> SafeString:
     return mark_safe(("…" if start > 0 else "") + marked + ("…" if end < len(text) else ""))  # noqa: S308
 
 
+def document_visibility_q(user: User) -> Q:
+    """Documents of an account are seen exactly when the account is; documents without one
+    (a lead before it has an account, and notes about it) by their owner's reporting line.
+
+    The account condition is guarded by `account__isnull=False`: it admits pool accounts
+    (`account__owner__isnull`), which a missing account would satisfy through the outer join.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.sees_everything:
+        return Q()
+    return Q(account__isnull=False) & account_visibility_q(user, prefix="account__") | Q(
+        account__isnull=True, owner_id__in=owner_scope_ids(user)
+    )
+
+
 def search_query(
     *,
     user: User,
@@ -133,7 +158,7 @@ def search_query(
     condition, params = index.match_filter(
         connection.vendor, phrases, newest=newest, before_id=before_id
     )
-    documents = SearchDocument.objects.filter(account_visibility_q(user, prefix="account__"))
+    documents = SearchDocument.objects.filter(document_visibility_q(user))
     # Fixed SQL; the user's text is only ever a bound parameter.
     documents = documents.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611
     if kinds:
@@ -149,6 +174,7 @@ def search_query(
             "title",
             "body",
             "occurred_at",
+            "url",
             "account__id",
             "account__name",
         )
@@ -165,12 +191,12 @@ def search_query(
                 kind_label=str(labels.get(document.kind, document.kind)),
                 object_id=document.object_id,
                 account_id=document.account_id,
-                account_name=document.account.name,
+                account_name=document.account.name if document.account else "",
                 title=document.title,
                 title_html=_mark(document.title, pattern),
                 snippet=snippet(document.body, q),
                 occurred_at=document.occurred_at,
-                url=reverse(_DETAIL_URLS[DocumentKind(document.kind)], args=[document.object_id]),
+                url=_hit_url(document),
             )
         )
     next_before_id = hits[-1].id if len(rows) > limit else None

@@ -3,17 +3,25 @@ inside their own transactions, so a record and its index entry never disagree.""
 
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 
 from kam.accounts.models import Account
 from kam.approvals.models import Approval, ApprovalStep
 from kam.approvals.registry import approval_type_label
 from kam.contacts.models import Contact
+from kam.intents.models import IntentChange
 from kam.interactions.models import Interaction
+from kam.leads.models import Lead
 from kam.opportunities.models import Opportunity
+from kam.pools.enums import PoolEventKind
+from kam.pools.models import PoolEvent
 from kam.quotes.models import QuoteVersion
+from kam.reviews.models import ReviewComment, ReviewItem
 from kam.search import index
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.terms import text_terms
@@ -111,10 +119,16 @@ def search_index_opportunity(opportunity: Opportunity) -> SearchDocument:
     title, body = _opportunity_text(
         *(getattr(opportunity, field) for field in OPPORTUNITY_TEXT_FIELDS)
     )
-    return _upsert(
+    document = _upsert(
         kind=DocumentKind.OPPORTUNITY, object_id=opportunity.pk,
         account_id=opportunity.account_id, title=title, body=body,
     )  # fmt: skip
+    # Its class changes and review notes carry its name and account: keep them in step.
+    _rewrite_notes_about(
+        IntentChange.objects.filter(opportunity_id=opportunity.pk),
+        ReviewItem.objects.filter(opportunity_id=opportunity.pk),
+    )
+    return document
 
 
 def _quote_text(
@@ -166,14 +180,201 @@ def search_remove(*, kind: str, object_id: int) -> None:
 
 
 RebuildProgress = Callable[[str, int], None]
-# One row of search_searchdocument as the bulk insert writes it.
-_Row = tuple[str, int, int, str, str, str, Any]
+# One row of search_searchdocument as the bulk insert writes it:
+# kind, object_id, account_id, owner_id, url, title, body, terms, occurred_at.
+_Row = tuple[str, int, int | None, int | None, str, str, str, str, Any]
 
 _INSERT = (
     "INSERT INTO search_searchdocument "
-    "(kind, object_id, account_id, title, body, terms, occurred_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    "(kind, object_id, account_id, owner_id, url, title, body, terms, occurred_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
+
+# The kinds below are built by one *_rows function each from a queryset, both for the bulk
+# rebuild (every record) and for indexing one record (a queryset of that one), so the two can
+# never disagree. Titles are indexed data: written in Chinese like the records themselves, not
+# in the language of whoever happened to trigger the indexing.
+LEAD_TEXT_FIELDS = (
+    "company_name", "contact_name", "contact_title", "phone", "situation", "problem",
+    "implication", "need_payoff", "budget_note", "authority_note", "need_note", "timeline_note",
+    "disqualify_reason",
+)  # fmt: skip
+
+
+def _lead_rows(leads: QuerySet[Lead], batch_size: int) -> Iterator[_Row]:
+    """Leads are found by their company, contact and every SPIN/BANT note. One without an
+    account belongs to its owner's reporting line (`owner_id`), as on the lead pages."""
+    values = leads.order_by("id").values_list("id", "account_id", "owner_id", *LEAD_TEXT_FIELDS)
+    for pk, account_id, owner_id, company_name, *parts in values.iterator(chunk_size=batch_size):
+        body = "\n".join(part for part in parts if part)
+        yield _row(DocumentKind.LEAD, pk, account_id, company_name, body, None, owner_id=owner_id)
+
+
+def _user_name(display_name: str | None, username: str | None) -> str:
+    return display_name or username or ""
+
+
+def _pool_rows(events: QuerySet[PoolEvent], batch_size: int) -> Iterator[_Row]:
+    """A claim, release, recall, assignment or pool move: its kind, pool, reason and the
+    hands it passed between. Pool events have no page: the hit opens the account (found from
+    `account_id` when shown, so that it follows an account merge)."""
+    labels = dict(PoolEventKind.choices)
+    values = events.order_by("at", "id").values_list(
+        "id", "account_id", "at", "kind", "pool__name", "reason",
+        "from_owner__display_name", "from_owner__username",
+        "to_owner__display_name", "to_owner__username",
+    )  # fmt: skip
+    for pk, account_id, at, kind, pool_name, reason, *names in values.iterator(
+        chunk_size=batch_size
+    ):
+        title = f"{labels.get(kind, kind)} · {pool_name}"
+        hands = " → ".join(
+            name for name in [_user_name(*names[:2]), _user_name(*names[2:])] if name
+        )
+        body = "\n".join(part for part in [reason, hands] if part)
+        yield _row(DocumentKind.POOL, pk, account_id, title, body, at)
+
+
+def _intent_rows(changes: QuerySet[IntentChange], batch_size: int) -> Iterator[_Row]:
+    """A class change of a lead or a deal, shown on (and visible like) its lead or deal."""
+    values = changes.order_by("changed_at", "id").values_list(
+        "id", "changed_at", "from_class", "to_class", "reason",
+        "lead_id", "lead__company_name", "lead__account_id", "lead__owner_id",
+        "opportunity_id", "opportunity__name", "opportunity__account_id",
+    )  # fmt: skip
+    for (
+        pk, changed_at, from_class, to_class, reason,
+        lead_id, lead_name, lead_account_id, lead_owner_id,
+        opportunity_id, opportunity_name, opportunity_account_id,
+    ) in values.iterator(chunk_size=batch_size):  # fmt: skip
+        if lead_id is not None:
+            name, account_id, owner_id = lead_name, lead_account_id, lead_owner_id
+            url = reverse("leads:detail", args=[lead_id])
+        else:
+            name, account_id, owner_id = opportunity_name, opportunity_account_id, None
+            url = reverse("opportunities:detail", args=[opportunity_id])
+        title = f"{name} 意向等级 {from_class or '—'} → {to_class or '—'}"
+        yield _row(
+            DocumentKind.INTENT, pk, account_id, title, reason, changed_at,
+            owner_id=owner_id, url=url,
+        )  # fmt: skip
+
+
+def _sheet_url(rep_id: int, day: Any) -> str:
+    return reverse("reviews:sheet", args=[rep_id, day.isoformat()])
+
+
+def _review_item_rows(items: QuerySet[ReviewItem], batch_size: int) -> Iterator[_Row]:
+    """What the rep wrote on a deal or lead of their daily sheet. Items nobody wrote on are
+    only the sheet's snapshot of a record that is indexed itself, so they are left out. The
+    document belongs to the deal's or lead's account, else to the rep's reporting line."""
+    values = (
+        items.exclude(rep_note="", next_step="")
+        .order_by("id")
+        .values_list(
+            "id", "updated_at", "snapshot", "rep_note", "next_step", "sheet__rep_id",
+            "sheet__day", "opportunity__account_id", "lead__account_id",
+        )
+    )  # fmt: skip
+    for (
+        pk, updated_at, snapshot, rep_note, next_step, rep_id, day,
+        opportunity_account_id, lead_account_id,
+    ) in values.iterator(chunk_size=batch_size):  # fmt: skip
+        name = str(snapshot.get("name") or "")
+        title = f"{name} 理单 {day.isoformat()}".strip()
+        body = "\n".join(part for part in [rep_note, next_step] if part)
+        yield _row(
+            DocumentKind.REVIEW, pk, opportunity_account_id or lead_account_id, title, body,
+            updated_at, owner_id=rep_id, url=_sheet_url(rep_id, day),
+        )  # fmt: skip
+
+
+def _review_comment_rows(comments: QuerySet[ReviewComment], batch_size: int) -> Iterator[_Row]:
+    """A manager's comment on a sheet (then it belongs to the rep's reporting line) or on one
+    item (then, like the item, to the deal's or lead's account when there is one)."""
+    values = comments.order_by("id").values_list(
+        "id", "created_at", "body", "author__display_name", "author__username",
+        "sheet__rep_id", "sheet__day", "item__snapshot",
+        "item__opportunity__account_id", "item__lead__account_id",
+    )  # fmt: skip
+    for (
+        pk, created_at, body, author_name, author_username, rep_id, day, snapshot,
+        opportunity_account_id, lead_account_id,
+    ) in values.iterator(chunk_size=batch_size):  # fmt: skip
+        about = str((snapshot or {}).get("name") or f"{day.isoformat()} 理单表")
+        title = f"{_user_name(author_name, author_username)} 点评：{about}"
+        yield _row(
+            DocumentKind.REVIEW_COMMENT, pk, opportunity_account_id or lead_account_id, title,
+            body, created_at, owner_id=rep_id, url=_sheet_url(rep_id, day),
+        )  # fmt: skip
+
+
+def _write(row: _Row) -> SearchDocument:
+    kind, object_id, account_id, owner_id, url, title, body, terms, occurred_at = row
+    document, _ = SearchDocument.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={
+            "account_id": account_id, "owner_id": owner_id, "url": url, "title": title,
+            "body": body, "terms": terms, "occurred_at": occurred_at,
+        },
+    )  # fmt: skip
+    return document
+
+
+def _sync(kind: str, object_id: int, rows: Iterator[_Row]) -> SearchDocument | None:
+    """Write the document `rows` yields for one record, or forget it when there is none."""
+    for row in rows:
+        return _write(row)
+    SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+    return None
+
+
+@transaction.atomic
+def search_index_lead(lead: Lead) -> SearchDocument | None:
+    """Index a lead and again the documents about it (class changes, review notes), which take
+    its name, account and owner: a converted lead's are then seen exactly as its account is.
+    A lead has a handful of those, so they are simply rewritten."""
+    document = _sync(DocumentKind.LEAD, lead.pk, _lead_rows(Lead.objects.filter(pk=lead.pk), 1))
+    _rewrite_notes_about(
+        IntentChange.objects.filter(lead_id=lead.pk),
+        ReviewItem.objects.filter(lead_id=lead.pk, opportunity__isnull=True),
+    )
+    return document
+
+
+def _rewrite_notes_about(changes: QuerySet[IntentChange], items: QuerySet[ReviewItem]) -> None:
+    for row in chain(
+        _intent_rows(changes, 100),
+        _review_item_rows(items, 100),
+        _review_comment_rows(ReviewComment.objects.filter(item__in=items), 100),
+    ):
+        _write(row)
+
+
+@transaction.atomic
+def search_index_pool_event(event: PoolEvent) -> SearchDocument | None:
+    events = PoolEvent.objects.filter(pk=event.pk)
+    return _sync(DocumentKind.POOL, event.pk, _pool_rows(events, 1))
+
+
+@transaction.atomic
+def search_index_intent_change(change: IntentChange) -> SearchDocument | None:
+    changes = IntentChange.objects.filter(pk=change.pk)
+    return _sync(DocumentKind.INTENT, change.pk, _intent_rows(changes, 1))
+
+
+@transaction.atomic
+def search_index_review_item(item: ReviewItem) -> SearchDocument | None:
+    """Index what the rep wrote on an item; an item whose note was cleared is forgotten."""
+    items = ReviewItem.objects.filter(pk=item.pk)
+    return _sync(DocumentKind.REVIEW, item.pk, _review_item_rows(items, 1))
+
+
+@transaction.atomic
+def search_index_review_comment(comment: ReviewComment) -> SearchDocument | None:
+    comments = ReviewComment.objects.filter(pk=comment.pk)
+    return _sync(DocumentKind.REVIEW_COMMENT, comment.pk, _review_comment_rows(comments, 1))
 
 
 def _rows(kind: str, batch_size: int) -> Iterator[_Row]:
@@ -206,6 +407,16 @@ def _rows(kind: str, batch_size: int) -> Iterator[_Row]:
             yield _row(kind, pk, account_id, *_quote_text(*fields), None)
     elif kind == DocumentKind.APPROVAL:
         yield from _approval_rows(batch_size)
+    elif kind == DocumentKind.LEAD:
+        yield from _lead_rows(Lead.objects.all(), batch_size)
+    elif kind == DocumentKind.POOL:
+        yield from _pool_rows(PoolEvent.objects.all(), batch_size)
+    elif kind == DocumentKind.INTENT:
+        yield from _intent_rows(IntentChange.objects.all(), batch_size)
+    elif kind == DocumentKind.REVIEW:
+        yield from _review_item_rows(ReviewItem.objects.all(), batch_size)
+    elif kind == DocumentKind.REVIEW_COMMENT:
+        yield from _review_comment_rows(ReviewComment.objects.all(), batch_size)
     else:
         interactions = Interaction.objects.order_by("occurred_at", "id").values_list(
             "id", "account_id", "occurred_at", *INTERACTION_TEXT_FIELDS
@@ -242,10 +453,18 @@ def _joined_terms(text: str) -> str:
 
 
 def _row(
-    kind: str, object_id: int, account_id: int, title: str, body: str, occurred_at: Any
+    kind: str,
+    object_id: int,
+    account_id: int | None,
+    title: str,
+    body: str,
+    occurred_at: Any,
+    *,
+    owner_id: int | None = None,
+    url: str = "",
 ) -> _Row:
     terms = _joined_terms(f"{title}\n{body}")
-    return (kind, object_id, account_id, title[:300], body, terms, occurred_at)
+    return (kind, object_id, account_id, owner_id, url, title[:300], body, terms, occurred_at)
 
 
 @transaction.atomic
@@ -271,7 +490,7 @@ def search_rebuild(
             done = 0
             batch: list[_Row] = []
             for row in _rows(kind, batch_size):
-                batch.append((*row[:6], adapt_datetime(row[6])))
+                batch.append((*row[:8], adapt_datetime(row[8])))
                 if len(batch) >= batch_size:
                     cursor.executemany(_INSERT, batch)
                     done += len(batch)

@@ -17,9 +17,13 @@ from kam.approvals.models import Approval
 from kam.contacts.models import Contact, EngagementPlan, GuideCost, ScoreChange
 from kam.demo.catalog import ACCOUNTS
 from kam.demo.people import DEMO_PASSWORD, DEMO_USERS
+from kam.intents.models import IntentChange
 from kam.interactions.models import Interaction
+from kam.leads.models import Lead
 from kam.opportunities.models import Opportunity
+from kam.pools.models import PoolEvent
 from kam.quotes.models import QuoteVersion
+from kam.reviews.models import ReviewComment, ReviewItem
 from kam.search.models import SearchDocument
 from kam.users.models import Team, User
 
@@ -225,6 +229,11 @@ def test_demo_load_has_search_demo_records(demo):
         + Opportunity.objects.count()
         + QuoteVersion.objects.count()
         + Approval.objects.filter(account__isnull=False).count()
+        + Lead.objects.count()
+        + PoolEvent.objects.count()
+        + IntentChange.objects.count()
+        + ReviewItem.objects.exclude(rep_note="", next_step="").count()
+        + ReviewComment.objects.count()
     )
     assert documents.filter(kind="contact", object_id=zhang.pk, terms__contains="张伟").exists()
     assert documents.filter(kind="interaction", terms__contains="采购 购副 副总").exists()

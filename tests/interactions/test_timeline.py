@@ -99,8 +99,9 @@ def test_timeline_query_count_is_constant(
     client = client_for(rep)
     url = reverse("interactions:for_account", args=[account.pk])
     # session, user, account (+ reports-to walk), team-member check, then
-    # interactions + 2 prefetches, scores, grades, owners, stage moves, approvals, quotes
-    with django_assert_num_queries(13):
+    # interactions + 2 prefetches, scores, grades, owners, stage moves, approvals, quotes,
+    # pool events, intent changes, review notes and review comments
+    with django_assert_num_queries(17):
         response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.content.decode().count('class="kind-') == 4 * count
 

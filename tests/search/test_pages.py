@@ -59,6 +59,11 @@ def test_search_page_lists_visible_hits_with_highlights(world, rep_client):
         "opportunity": 0,
         "quote": 0,
         "approval": 0,
+        "lead": 0,
+        "pool": 0,
+        "intent": 0,
+        "review": 0,
+        "review_comment": 0,
     }
 
 

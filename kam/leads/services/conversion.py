@@ -16,12 +16,14 @@ from kam.accounts.models import Account
 from kam.accounts.rules import account_can_edit, account_visibility_q
 from kam.accounts.services import account_create
 from kam.audit.services import audit_record_changes, audit_snapshot
+from kam.intents.services import intent_conversion_record
 from kam.leads.enums import LeadStatus
 from kam.leads.models import BANT_LABELS, Lead
 from kam.leads.rules import lead_can_edit
 from kam.leads.services.leads import AUDITED_FIELDS, OPEN_STATUSES, lead_locked, lead_save
 from kam.opportunities.models import Opportunity
 from kam.opportunities.services.opportunities import opportunity_create
+from kam.search.services import search_index_lead
 from kam.users.models import User
 
 NEW_ACCOUNT_FIELDS = ("industry", "province", "level")
@@ -128,12 +130,14 @@ def lead_convert_perform(
     opportunity = opportunity_create(
         account=account, actor=actor, data=_opportunity_data(lead, data), lines=lines
     )
+    intent_conversion_record(lead=lead, opportunity=opportunity)
     lead.account = account
     lead.status = LeadStatus.CONVERTED
     lead.converted_opportunity = opportunity
     lead.converted_at = timezone.now()
     lead_save(lead, ["account", "status", "converted_opportunity", "converted_at"])
     audit_record_changes(instance=lead, before=before, actor=actor)
+    search_index_lead(lead)
     return opportunity
 
 

@@ -15,10 +15,12 @@ from kam.accounts.models import Account
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
 from kam.core.versioning import lock_at_version
+from kam.intents.services import intent_change_record
 from kam.leads.enums import BantStatus, FollowUpKind, LeadSource, LeadStatus
 from kam.leads.models import BANT_KEYS, Lead, LeadFollowUp
 from kam.leads.rules import lead_can_edit
 from kam.opportunities.enums import IntentClass
+from kam.search.services import search_index_lead
 from kam.users.models import User
 
 TEXT_FIELDS = [
@@ -97,6 +99,8 @@ def lead_create(*, actor: User, data: dict[str, Any]) -> Lead:
         raise ValidationError({"source": [_("这个字段是必填项。")]})
     lead = Lead.objects.create(created_by=actor, team=clean["owner"].team, **clean)
     audit_record_creation(instance=lead, fields=AUDITED_FIELDS, actor=actor)
+    search_index_lead(lead)
+    intent_change_record(subject=lead, from_class="", to_class=lead.intent_class, actor=actor)
     return lead
 
 
@@ -119,6 +123,11 @@ def lead_update(*, lead: Lead, actor: User, version: int, changes: dict[str, Any
         fields.append("status")
     lead_save(locked, fields)
     audit_record_changes(instance=locked, before=before, actor=actor)
+    search_index_lead(locked)
+    intent_change_record(
+        subject=locked, from_class=before["intent_class"][0], to_class=locked.intent_class,
+        actor=actor,
+    )  # fmt: skip
     return locked
 
 
@@ -176,4 +185,5 @@ def lead_disqualify(*, lead: Lead, actor: User, version: int, reason: str) -> Le
     locked.disqualify_reason = reason.strip()
     lead_save(locked, ["status", "disqualify_reason"])
     audit_record_changes(instance=locked, before=before, actor=actor)
+    search_index_lead(locked)
     return locked

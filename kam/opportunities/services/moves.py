@@ -14,6 +14,7 @@ from kam.opportunities.enums import CloseReason, ForecastCategory, MoveChannel, 
 from kam.opportunities.gates import Missing, gate_missing
 from kam.opportunities.models import Opportunity, Stage, StageMove
 from kam.opportunities.rules import gate_bypass_allowed, opportunity_can_edit
+from kam.pools.services.protection import placement_refresh_by_id
 from kam.users.models import User
 
 MOVE_AUDITED = ["stage", "probability", "forecast_category", "close_reason", "close_note"]
@@ -119,6 +120,9 @@ def opportunity_move(
         missing=[item.as_dict() for item in missing],
     )
     audit_record_changes(instance=locked, before=before, actor=actor)
+    if StageKind.WON in (to_stage.kind, from_stage.kind):
+        # A signed deal takes the account out of the pool's reach; reopening puts it back.
+        placement_refresh_by_id(locked.account_id)
     if missing:
         _notify_violation(locked, move)
     opportunity.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})

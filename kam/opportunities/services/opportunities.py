@@ -16,6 +16,7 @@ from kam.accounts.models import Account
 from kam.accounts.rules import account_can_edit, owner_scope_ids
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
 from kam.core.versioning import lock_at_version
+from kam.intents.services import intent_change_record
 from kam.opportunities.enums import (
     ForecastCategory,
     IntentClass,
@@ -37,6 +38,7 @@ from kam.opportunities.models import (
 )
 from kam.opportunities.money import line_amount, lines_total
 from kam.opportunities.rules import opportunity_can_contribute, opportunity_can_edit
+from kam.pools.services.protection import placement_refresh
 from kam.products.models import Product
 from kam.users.models import User
 
@@ -257,7 +259,12 @@ def opportunity_create_authorised(
         opportunity=opportunity, user=opportunity.owner, role=TeamRole.ACCOUNT_MANAGER
     )
     audit_record_creation(instance=opportunity, fields=AUDITED_FIELDS, actor=actor)
+    intent_change_record(
+        subject=opportunity, from_class="", to_class=opportunity.intent_class, actor=actor
+    )
     _after_write(opportunity)
+    # A new opportunity extends the owner's protection from the pool (R-POOL-1).
+    placement_refresh(account)
     return opportunity
 
 
@@ -307,6 +314,10 @@ def opportunity_update(
             opportunity=locked, user=locked.owner, role=TeamRole.ACCOUNT_MANAGER
         )
     audit_record_changes(instance=locked, before=before, actor=actor)
+    intent_change_record(
+        subject=locked, from_class=before["intent_class"][0], to_class=locked.intent_class,
+        actor=actor,
+    )  # fmt: skip
     _after_write(locked)
     return locked
 

@@ -1,0 +1,191 @@
+"""Claiming, releasing and assigning pool accounts (R-POOL-1): who wins, the limits, the
+lockout, and the trail each change of hands leaves."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from kam.accounts.enums import AccountStatus
+from kam.accounts.models import OwnerChange
+from kam.accounts.services import account_change_owner
+from kam.interactions.services import interaction_create
+from kam.notifications.models import Notification
+from kam.pools.enums import PoolEventKind
+from kam.pools.models import Placement, PoolEvent
+from kam.pools.services.claims import pool_assign, pool_claim, pool_release
+from kam.pools.services.protection import placement_refresh
+from tests.factories import AccountFactory, UserFactory
+from tests.pools.conftest import held, pooled
+
+
+def refused_code(call) -> str:
+    with pytest.raises(ValidationError) as caught:
+        call()
+    return caught.value.code
+
+
+def test_claiming_a_pool_account_makes_the_claimer_its_owner_with_a_fresh_clock(pool, rep):
+    account = pooled()
+
+    pool_claim(account_id=account.pk, actor=rep)
+
+    account.refresh_from_db()
+    assert account.owner == rep and account.team == rep.team
+    assert account.version == 1
+    placement = Placement.objects.get(account=account)
+    assert placement.claimed_at is not None
+    assert placement.protected_until == placement.claimed_at + timedelta(days=30)
+    event = PoolEvent.objects.get(account=account)
+    assert (event.kind, event.to_owner, event.actor) == (PoolEventKind.CLAIM, rep, rep)
+    assert OwnerChange.objects.filter(account=account, to_owner=rep).exists()
+
+
+def test_an_owned_account_cannot_be_claimed_while_protected(pool, rep, other_rep):
+    account = held(other_rep, days_ago=10)
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "protected"
+    account.refresh_from_db()
+    assert account.owner == other_rep
+
+
+def test_a_lapsed_account_is_claimable_at_once_without_any_job(pool, rep, other_rep):
+    account = held(other_rep, days_ago=31)
+
+    pool_claim(account_id=account.pk, actor=rep)
+
+    account.refresh_from_db()
+    assert account.owner == rep
+    kinds = list(PoolEvent.objects.filter(account=account).order_by("pk").values_list("kind"))
+    assert kinds == [(PoolEventKind.RECALL,), (PoolEventKind.CLAIM,)]
+    lost = Notification.objects.get(recipient=other_rep)
+    assert account.name in lost.title
+
+
+def test_follow_up_extends_protection(pool, rep, other_rep):
+    account = held(other_rep, days_ago=29)
+    interaction_create(
+        account=account, actor=other_rep,
+        data={"kind": "visit", "occurred_at": timezone.now(), "subject": "回访", "content": "x"},
+    )  # fmt: skip
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "protected"
+
+
+def test_a_signed_customer_is_never_claimable(pool, rep):
+    account = pooled(status=AccountStatus.ACTIVE)
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "customer"
+
+
+def test_claim_limits_owned_and_per_day(pool, rep):
+    first, second, third = pooled(), pooled(), pooled()
+    pool_claim(account_id=first.pk, actor=rep)
+    pool_claim(account_id=second.pk, actor=rep)
+    # Two claims a day in this pool.
+    assert refused_code(lambda: pool_claim(account_id=third.pk, actor=rep)) == "daily_limit"
+    tomorrow = timezone.now() + timedelta(days=1)
+    pool_claim(account_id=third.pk, actor=rep, now=tomorrow)
+    fourth = pooled()
+    # Three held at most.
+    code = refused_code(lambda: pool_claim(account_id=fourth.pk, actor=rep, now=tomorrow))
+    assert code == "owned_limit"
+
+
+def test_a_former_owner_waits_out_the_lockout(pool, rep):
+    account = held(rep, days_ago=1)
+    pool_release(account=account, actor=rep, reason="客户暂无需求", version=account.version)
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "locked_out"
+    later = timezone.now() + timedelta(days=16)
+    pool_claim(account_id=account.pk, actor=rep, now=later)
+    account.refresh_from_db()
+    assert account.owner == rep
+
+
+def test_release_needs_a_reason_and_a_current_version(pool, rep):
+    account = held(rep, days_ago=1)
+    with pytest.raises(ValidationError) as caught:
+        pool_release(account=account, actor=rep, reason=" ", version=account.version)
+    assert "reason" in caught.value.message_dict
+    with pytest.raises(ValidationError):
+        pool_release(account=account, actor=rep, reason="无需求", version=account.version + 5)
+    account.refresh_from_db()
+    assert account.owner == rep
+
+
+def test_release_by_someone_else_is_refused(pool, rep, other_rep):
+    account = held(rep, days_ago=1)
+    with pytest.raises(PermissionDenied):
+        pool_release(account=account, actor=other_rep, reason="x", version=account.version)
+
+
+def test_only_allowed_teams_claim_from_a_restricted_pool(pool, rep, other_rep, team_two):
+    pool.teams.set([team_two])
+    account = pooled()
+    with pytest.raises(PermissionDenied):
+        pool_claim(account_id=account.pk, actor=rep)
+    pool_claim(account_id=account.pk, actor=other_rep)
+
+
+def test_managers_and_finance_do_not_claim_for_themselves(pool, finance, director):
+    account = pooled()
+    for person in (finance, director):
+        with pytest.raises(PermissionDenied):
+            pool_claim(account_id=account.pk, actor=person)
+
+
+def test_manager_assigns_a_pool_account_to_a_rep_in_their_line(pool, manager, rep, other_rep):
+    account = pooled()
+    pool_assign(account_id=account.pk, to_user=rep, actor=manager, reason="重点跟进")
+    account.refresh_from_db()
+    assert account.owner == rep
+    assert PoolEvent.objects.filter(account=account, kind=PoolEventKind.ASSIGN).exists()
+    assert Notification.objects.filter(recipient=rep, kind="pool").exists()
+    with pytest.raises(PermissionDenied):
+        pool_assign(account_id=pooled().pk, to_user=other_rep, actor=manager)
+
+
+def test_assignment_respects_the_receivers_holding_limit(pool, manager, rep):
+    for _ in range(3):
+        held(rep, days_ago=1)
+    with pytest.raises(ValidationError) as caught:
+        pool_assign(account_id=pooled().pk, to_user=rep, actor=manager)
+    assert "to_user" in caught.value.message_dict
+
+
+def test_a_rep_cannot_assign(pool, rep, colleague):
+    with pytest.raises(PermissionDenied):
+        pool_assign(account_id=pooled().pk, to_user=colleague, actor=rep)
+
+
+def test_manager_reassignment_restarts_the_clock_and_is_in_the_pool_history(
+    pool, manager, rep, colleague
+):
+    account = held(rep, days_ago=25)
+    account_change_owner(account=account, owner=colleague, reason="流转", actor=manager)
+    placement = Placement.objects.get(account=account)
+    assert placement.protected_until > timezone.now() + timedelta(days=29)
+    event = PoolEvent.objects.get(account=account)
+    assert (event.kind, event.from_owner, event.to_owner) == (PoolEventKind.ASSIGN, rep, colleague)
+
+
+def test_accounts_created_in_a_matching_pool(pool, rep, db):
+    from kam.pools.models import Pool
+
+    west = Pool.objects.create(name="西北公海", provinces=["陕西"], priority=1)
+    account = AccountFactory(owner=None, province="陕西")
+    assert placement_refresh(account).pool == west
+    elsewhere = AccountFactory(owner=None, province="北京")
+    assert placement_refresh(elsewhere).pool == pool
+
+
+def test_claiming_again_is_refused_clearly(pool, rep, colleague):
+    account = pooled()
+    pool_claim(account_id=account.pk, actor=rep)
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "own"
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=colleague)) == "protected"
+
+
+def test_users_without_a_team_zone_default_to_shanghai_for_the_daily_limit(pool):
+    rep = UserFactory(role="account_manager")
+    account = pooled()
+    pool_claim(account_id=account.pk, actor=rep)
+    assert PoolEvent.objects.filter(actor=rep).count() == 1

@@ -1,0 +1,59 @@
+"""One of everything a scorecard counts, placed at a chosen time for a chosen rep."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kam.intents.models import IntentChange
+from kam.opportunities.models import Stage, StageMove
+from kam.reviews.models import ReviewSheet
+from kam.scorecards.selectors import period_resolve
+from tests.factories import AccountFactory, InteractionFactory, OpportunityFactory
+
+# A past week (Monday to Sunday) with five working days and no holiday.
+WEEK_START = date(2026, 11, 2)
+WEEK_END = date(2026, 11, 8)
+IN_WEEK = datetime(2026, 11, 4, 3, 0, tzinfo=UTC)  # Wednesday 11:00 in Shanghai
+BEFORE_WEEK = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)  # Sunday 23:00 in Shanghai
+
+
+def stages() -> dict[str, Stage]:
+    ordered = list(Stage.objects.filter(process__is_default=True).order_by("order"))
+    opens = [s for s in ordered if s.kind == "open"]
+    return {
+        "first": opens[0],
+        "second": opens[1],
+        "won": next(s for s in ordered if s.kind == "won"),
+        "lost": next(s for s in ordered if s.kind == "lost"),
+    }
+
+
+def record(rep, at: datetime, *, won: str = "1234.56", open_amount: str = "1000.10") -> None:
+    """For `rep` at `at`: a new A, a forward move, a bypass, a win, a loss, a visit, a sheet;
+    and an open deal (pipeline counts whatever is open now)."""
+    s = stages()
+    account = AccountFactory(owner=rep)
+    deal = OpportunityFactory(account=account, owner=rep, amount=Decimal(open_amount))
+    IntentChange.objects.create(opportunity=deal, from_class="B", to_class="A", owner=rep,
+                                team=rep.team, changed_at=at)  # fmt: skip
+    forward = StageMove.objects.create(opportunity=deal, from_stage=s["first"],
+                                       to_stage=s["second"], owner=rep, channel="form")  # fmt: skip
+    bypass = StageMove.objects.create(opportunity=deal, from_stage=s["first"],
+                                      to_stage=s["second"], owner=rep, channel="form",
+                                      bypassed=True)  # fmt: skip
+    StageMove.objects.filter(pk__in=[forward.pk, bypass.pk]).update(moved_at=at)
+    OpportunityFactory(account=account, owner=rep, stage=s["won"], closed_at=at,
+                       amount=Decimal(won))  # fmt: skip
+    OpportunityFactory(account=account, owner=rep, stage=s["lost"], closed_at=at)
+    InteractionFactory(account=account, created_by=rep, occurred_at=at)
+    local_day = at.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    ReviewSheet.objects.get_or_create(
+        rep=rep, day=local_day, defaults={"generated_at": at, "filed_at": at, "team": rep.team}
+    )
+
+
+@pytest.fixture
+def week(manager):
+    return period_resolve(viewer=manager, kind="custom", start=WEEK_START, end=WEEK_END)
