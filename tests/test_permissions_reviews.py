@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from kam.reviews.models import CoachingNote, ReviewComment
 from kam.reviews.selectors import rep_local_today
-from kam.reviews.services import coaching_note_create, review_sheet_generate
+from kam.reviews.services.coaching import coaching_note_create
+from kam.reviews.services.generation import review_sheet_generate
 from tests.conftest import client_for
 from tests.factories import LeadFactory
 from tests.reviews.conftest import Api

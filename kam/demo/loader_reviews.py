@@ -12,7 +12,7 @@ from kam.accounts.models import Account
 from kam.demo.loader_base import LOCAL, TEAM_REPS, Writer
 from kam.reviews.enums import CoachingKind
 from kam.reviews.models import CoachingNote, ReviewComment, ReviewItem, ReviewSheet
-from kam.reviews.services import review_sheet_generate
+from kam.reviews.services.generation import review_sheet_generate
 from kam.users.models import User
 from kam.workcalendar.services import is_working_day
 

@@ -36,14 +36,12 @@ from kam.reviews.selectors import (
     review_sheet_items,
     review_sheet_list,
 )
-from kam.reviews.services import (
+from kam.reviews.services.coaching import (
     coaching_follow_up_complete,
     coaching_note_create,
     coaching_note_update,
-    review_comment_add,
-    review_item_note,
-    review_sheet_file,
 )
+from kam.reviews.services.sheets import review_comment_add, review_item_note, review_sheet_file
 from kam.users.models import User
 
 router = Router(tags=["reviews"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts.models import Account
 from kam.reviews.enums import CoachingKind
 from kam.reviews.models import CoachingNote
-from kam.reviews.services import COACHING_FIELDS
+from kam.reviews.services.coaching import COACHING_FIELDS
 from kam.users.models import Team, User
 
 

@@ -8,11 +8,9 @@ from zoneinfo import ZoneInfo
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from kam.reviews.services import (
-    coaching_overdue_notify,
-    review_missing_remind,
-    review_sheets_generate_all,
-)
+from kam.reviews.services.coaching import coaching_overdue_notify
+from kam.reviews.services.generation import review_sheets_generate_all
+from kam.reviews.services.sheets import review_missing_remind
 from kam.workcalendar.services import DEFAULT_TZ, is_working_day
 
 

@@ -43,15 +43,13 @@ from kam.reviews.selectors import (
     review_team_overview,
     review_teams_visible_to,
 )
-from kam.reviews.services import (
+from kam.reviews.services.coaching import (
     coaching_follow_up_complete,
     coaching_note_create,
     coaching_note_update,
-    review_comment_add,
-    review_item_note,
-    review_sheet_file,
-    review_sheet_generate,
 )
+from kam.reviews.services.generation import review_sheet_generate
+from kam.reviews.services.sheets import review_comment_add, review_item_note, review_sheet_file
 from kam.users.enums import Role
 from kam.users.models import User
 

@@ -7,7 +7,8 @@ from kam.pools.services.claims import pool_claim
 from kam.pools.services.protection import placement_refresh
 from kam.reviews.models import ReviewItem
 from kam.reviews.selectors import rep_local_today
-from kam.reviews.services import review_item_note, review_sheet_generate
+from kam.reviews.services.generation import review_sheet_generate
+from kam.reviews.services.sheets import review_item_note
 from tests.e2e.conftest import login, screenshot
 from tests.factories import AccountFactory
 

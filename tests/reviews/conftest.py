@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from kam.reviews.selectors import rep_local_today
-from kam.reviews.services import review_sheet_generate
+from kam.reviews.services.generation import review_sheet_generate
 from kam.users.services import api_token_create
 from tests.factories import AccountFactory, LeadFactory, OpportunityFactory
 

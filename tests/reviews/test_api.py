@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kam.reviews.models import CoachingNote, ReviewComment
-from kam.reviews.services import review_sheet_generate
+from kam.reviews.services.generation import review_sheet_generate
 from tests.factories import AccountFactory, LeadFactory
 from tests.reviews.conftest import Api
 
@@ -90,7 +90,7 @@ def test_coaching_crud(rep, manager, other_manager, other_rep):
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_coaching_list_query_count(rep, manager, rows, django_assert_num_queries):
-    from kam.reviews.services import coaching_note_create
+    from kam.reviews.services.coaching import coaching_note_create
 
     for _ in range(rows):
         coaching_note_create(rep=rep, actor=manager, data={

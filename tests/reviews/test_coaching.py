@@ -10,7 +10,7 @@ from django.utils import timezone
 from kam.audit.models import FieldChange
 from kam.notifications.models import Notification
 from kam.reviews.models import CoachingNote
-from kam.reviews.services import (
+from kam.reviews.services.coaching import (
     coaching_follow_up_complete,
     coaching_note_create,
     coaching_note_update,

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from kam.reviews.models import ReviewComment, ReviewItem, ReviewSheet
 from kam.reviews.selectors import rep_local_today
-from kam.reviews.services import review_sheet_file, review_sheet_generate
+from kam.reviews.services.generation import review_sheet_generate
+from kam.reviews.services.sheets import review_sheet_file
 from tests.conftest import client_for
 from tests.factories import LeadFactory, OpportunityFactory
 

@@ -15,13 +15,12 @@ from kam.opportunities.enums import StageKind
 from kam.opportunities.models import Stage, StageMove
 from kam.reviews.models import ReviewComment, ReviewItem, ReviewSheet
 from kam.reviews.selectors import rep_local_today, review_team_overview
-from kam.reviews.services import (
+from kam.reviews.services.generation import review_sheet_generate, review_sheets_generate_all
+from kam.reviews.services.sheets import (
     review_comment_add,
     review_item_note,
     review_missing_remind,
     review_sheet_file,
-    review_sheet_generate,
-    review_sheets_generate_all,
 )
 from tests.factories import LeadFollowUpFactory, OpportunityFactory
 

@@ -3,7 +3,7 @@
 import pytest
 
 from kam.interactions.selectors import account_timeline
-from kam.reviews.services import review_comment_add, review_item_note
+from kam.reviews.services.sheets import review_comment_add, review_item_note
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from kam.pools.services.claims import pool_claim, pool_release
 from kam.pools.services.protection import default_pool, placement_refresh
 from kam.reviews.models import ReviewItem
 from kam.reviews.selectors import rep_local_today
-from kam.reviews.services import review_comment_add, review_item_note, review_sheet_generate
+from kam.reviews.services.generation import review_sheet_generate
+from kam.reviews.services.sheets import review_comment_add, review_item_note
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.selectors import search_query
 from kam.search.services import search_index_opportunity, search_rebuild
