@@ -1,13 +1,14 @@
 """A rep holding one of everything a handover moves, plus things it must leave alone."""
 
 from dataclasses import dataclass
+from typing import cast
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from kam.accounts.models import Account
-from kam.approvals.models import ApprovalStep
+from kam.approvals.models import Approval, ApprovalStep
 from kam.leads.models import Lead
 from kam.opportunities.models import Opportunity
 from kam.tasks.models import Task
@@ -37,19 +38,30 @@ class Holdings:
 
 @pytest.fixture
 def holdings(rep, solution_manager) -> Holdings:
-    first = AccountFactory(owner=rep, name="西安热电厂")
-    second = AccountFactory(owner=rep, name="宝鸡机床厂")
-    approval = ApprovalFactory(requester=solution_manager, title="报价审批", account=first)
+    first = cast(Account, AccountFactory(owner=rep, name="西安热电厂"))
+    second = cast(Account, AccountFactory(owner=rep, name="宝鸡机床厂"))
+    approval = cast(
+        Approval, ApprovalFactory(requester=solution_manager, title="报价审批", account=first)
+    )
     return Holdings(
         accounts=[first, second],
-        opportunity=OpportunityFactory(account=first, owner=rep, name="锅炉改造"),
-        closed_opportunity=OpportunityFactory(
-            account=first, owner=rep, name="旧项目", closed_at=timezone.now()
+        opportunity=cast(
+            Opportunity, OpportunityFactory(account=first, owner=rep, name="锅炉改造")
         ),
-        lead_on_account=LeadFactory(owner=rep, account=second, company_name="宝鸡机床二期"),
-        loose_lead=LeadFactory(owner=rep, company_name="渭南化工"),
-        closed_lead=LeadFactory(owner=rep, company_name="关闭的线索", status="disqualified"),
-        step=ApprovalStepFactory(approval=approval, approver=rep, status="pending"),
+        closed_opportunity=cast(
+            Opportunity,
+            OpportunityFactory(account=first, owner=rep, name="旧项目", closed_at=timezone.now()),
+        ),
+        lead_on_account=cast(
+            Lead, LeadFactory(owner=rep, account=second, company_name="宝鸡机床二期")
+        ),
+        loose_lead=cast(Lead, LeadFactory(owner=rep, company_name="渭南化工")),
+        closed_lead=cast(
+            Lead, LeadFactory(owner=rep, company_name="关闭的线索", status="disqualified")
+        ),
+        step=cast(
+            ApprovalStep, ApprovalStepFactory(approval=approval, approver=rep, status="pending")
+        ),
         task=Task.objects.create(owner=rep, title="回访热电厂", account=first, created_by=rep),
         derived_task=Task.objects.create(
             owner=rep,

@@ -9,8 +9,8 @@ from tests.factories import AccountFactory, OpportunityFactory
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def change_add(*, subject, from_class="", to_class="A", at=None, actor=None):

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.utils import timezone
@@ -36,12 +37,12 @@ def pool_with_known_rules() -> Pool:
 
 def held(owner, *, days_ago: float, **fields) -> Account:
     """An account `owner` took `days_ago` days ago."""
-    account = AccountFactory(owner=owner, **fields)
+    account = cast(Account, AccountFactory(owner=owner, **fields))
     placement_refresh(account, claimed_at=timezone.now() - timedelta(days=days_ago))
     return account
 
 
 def pooled(**fields) -> Account:
-    account = AccountFactory(owner=None, **fields)
+    account = cast(Account, AccountFactory(owner=None, **fields))
     placement_refresh(account)
     return account

@@ -23,7 +23,7 @@ from tests.pools.conftest import held, pooled
 def refused_code(call) -> str:
     with pytest.raises(ValidationError) as caught:
         call()
-    return caught.value.code
+    return str(caught.value.code)
 
 
 def test_claiming_a_pool_account_makes_the_claimer_its_owner_with_a_fresh_clock(pool, rep):

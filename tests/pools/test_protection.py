@@ -1,6 +1,7 @@
 """The protection deadline is a pure function of timestamps and the pool's rules."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,7 @@ RULES = [("C", "no_follow_up", 30), ("C", "not_signed", 180), ("A", "no_opportun
 
 
 def inputs(**changes) -> Inputs:
-    values = {
+    values: dict[str, Any] = {
         "owned": True, "prospect": True, "signed": False, "grade": "C", "held_since": T0,
         "last_follow_up": None, "last_opportunity": None,
     }  # fmt: skip

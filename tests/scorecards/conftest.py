@@ -2,12 +2,13 @@
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from kam.intents.models import IntentChange
-from kam.opportunities.models import Stage, StageMove
+from kam.opportunities.models import Opportunity, Stage, StageMove
 from kam.reviews.models import ReviewSheet
 from kam.scorecards.selectors import period_resolve
 from tests.factories import AccountFactory, InteractionFactory, OpportunityFactory
@@ -35,7 +36,9 @@ def record(rep, at: datetime, *, won: str = "1234.56", open_amount: str = "1000.
     and an open deal (pipeline counts whatever is open now)."""
     s = stages()
     account = AccountFactory(owner=rep)
-    deal = OpportunityFactory(account=account, owner=rep, amount=Decimal(open_amount))
+    deal = cast(
+        Opportunity, OpportunityFactory(account=account, owner=rep, amount=Decimal(open_amount))
+    )
     IntentChange.objects.create(opportunity=deal, from_class="B", to_class="A", owner=rep,
                                 team=rep.team, changed_at=at)  # fmt: skip
     forward = StageMove.objects.create(opportunity=deal, from_stage=s["first"],
