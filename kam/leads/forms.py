@@ -116,6 +116,9 @@ class ConvertForm(forms.Form):
             # The lead owner's own accounts: a short list, and ones the owner's line may edit.
             owned = Account.objects.filter(owner_id=lead.owner_id).order_by("name")
             self.fields["account"].queryset = owned  # type: ignore[attr-defined]
+        if not lead.bant_unconfirmed():
+            # Nothing to override once BANT is confirmed: the reason would only confuse.
+            del self.fields["reason"]
 
     def service_data(self) -> dict[str, Any]:
         data = {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}

@@ -176,7 +176,7 @@ def convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     version=form.cleaned_data["version"],
                     data=form.service_data(),
-                    reason=form.cleaned_data["reason"],
+                    reason=form.cleaned_data.get("reason", ""),
                 )
             else:
                 opportunity = lead_convert(
