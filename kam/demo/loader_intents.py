@@ -87,4 +87,25 @@ def demo_intents_build(*, seed: int, today: date) -> int:
     IntentChange.objects.filter(opportunity__in=deals).delete()
     IntentChange.objects.filter(lead__in=leads).delete()
     IntentChange.objects.bulk_create(rows, batch_size=1000)
+    _dates_match_classes(rng, today)
     return len(rows)
+
+
+# Days to signing each class stands for (R-INT-1's defaults), for the demo's open deals.
+CLASS_DAYS = {"A": (2, 7), "B": (8, 14), "C": (15, 30)}
+
+
+def _dates_match_classes(rng: random.Random, today: date) -> None:
+    """A rep's class is a read of timing: the demo's open deals get signing dates that agree
+    with their class — all but one A-class deal, left contradicting so the flag shows."""
+    open_deals = list(
+        Opportunity.objects.filter(closed_at__isnull=True, intent_class__in=list(CLASS_DAYS))
+        .only("pk", "intent_class", "expected_sign_date")
+        .order_by("pk")
+    )
+    contradicting = next((d.pk for d in open_deals if d.intent_class == "A"), None)
+    for deal in open_deals:
+        if deal.pk != contradicting:
+            low, high = CLASS_DAYS[deal.intent_class]
+            deal.expected_sign_date = today + timedelta(days=rng.randint(low, high))
+    Opportunity.objects.bulk_update(open_deals, ["expected_sign_date"])
