@@ -7,6 +7,10 @@ class LeadsConfig(AppConfig):
     verbose_name = _("线索")
 
     def ready(self) -> None:
+        from kam.interactions.selectors import timeline_register_source
         from kam.leads.services.override import override_type_register
+        from kam.leads.timeline import lead_follow_up_items, lead_items
 
         override_type_register()
+        timeline_register_source(lead_items)
+        timeline_register_source(lead_follow_up_items)
