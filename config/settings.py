@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kam.opportunities",
     "kam.leads",
     "kam.pools",
+    "kam.contracts",
     "kam.intents",
     "kam.forecasts",
     "kam.assessments",

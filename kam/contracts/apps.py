@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "kam.contracts"
+    verbose_name = _("合同与回款")
+
+    def ready(self) -> None:
+        from kam.contracts.approvals import register
+
+        register()

@@ -1,0 +1,123 @@
+"""Contracts (R-COL-1) and their payment milestones (R-COL-2). Money is Decimal to the fen."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
+
+
+class Contract(models.Model):
+    account = models.ForeignKey(
+        "accounts.Account", verbose_name=_("客户"), on_delete=models.PROTECT,
+        related_name="contracts",
+    )  # fmt: skip
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", verbose_name=_("来源商机"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="contracts",
+    )  # fmt: skip
+    # NULL until the pk exists; unique "" would clash.
+    number = models.CharField(_("合同编号"), max_length=32, unique=True, null=True, blank=True)
+    name = models.CharField(_("合同名称"), max_length=200)
+    amount = models.DecimalField(_("合同金额（元）"), max_digits=16, decimal_places=2)
+    signed_on = models.DateField(_("签订日期"), null=True, blank=True)
+    terms = models.TextField(_("主要条款"), blank=True)
+    warranty_months = models.PositiveSmallIntegerField(
+        _("质保期（月）"), default=12, validators=[MaxValueValidator(120)]
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.PROTECT,
+        related_name="contracts",
+    )  # fmt: skip
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    delivered_on = models.DateField(_("到货日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("合同")
+        verbose_name_plural = _("合同")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "status"], name="contract_owner_status"),
+            models.Index(fields=["account", "-updated_at"], name="contract_account_updated"),
+            models.Index(fields=["status", "-updated_at"], name="contract_status_updated"),
+            models.Index(fields=["-updated_at", "-id"], name="contract_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or ''} {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:detail", args=[self.pk])
+
+
+class PaymentMilestone(models.Model):
+    """One instalment of the plan. `due_date` is stored (lists, overdue and aging filter on
+    it) and derived from the trigger: a fixed date, or the recorded event plus `due_days`."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("款项"), max_length=16, choices=MilestoneKind.choices)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    percent = models.DecimalField(
+        _("比例（%）"), max_digits=7, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2)
+    trigger = models.CharField(_("触发条件"), max_length=16, choices=MilestoneTrigger.choices)
+    fixed_date = models.DateField(_("指定日期"), null=True, blank=True)
+    due_days = models.PositiveSmallIntegerField(
+        _("触发后天数"), default=0, validators=[MaxValueValidator(3650)]
+    )
+    due_date = models.DateField(_("到期日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回款节点")
+        verbose_name_plural = _("回款节点")
+        ordering = ["contract", "position"]
+        indexes = [models.Index(fields=["due_date"], name="milestone_due_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "position"], name="milestone_position"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.get_kind_display())
+
+
+class ContractAttachment(models.Model):
+    """A signed scan, an annex… Stored under a random name outside any public URL; served only
+    through the download view, which checks the contract's visibility."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="contracts/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小"))
+    content_type = models.CharField(max_length=100)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("合同附件")
+        verbose_name_plural = _("合同附件")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
