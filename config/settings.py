@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kam.leads",
     "kam.pools",
     "kam.contracts",
+    "kam.billing",
     "kam.intents",
     "kam.forecasts",
     "kam.assessments",

@@ -23,6 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("presales/", include("kam.presales.urls")),
     path("bids/", include("kam.bids.urls")),
     path("quotes/", include("kam.quotes.urls")),
+    path("contracts/", include("kam.contracts.urls")),
+    path("billing/", include("kam.billing.urls")),
     path("notifications/", include("kam.notifications.urls")),
     path("approvals/", include("kam.approvals.urls")),
     path("handovers/", include("kam.handovers.urls")),

@@ -8,5 +8,8 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.contracts.approvals import register
+        from kam.contracts.timeline import contract_event_items
+        from kam.interactions.selectors import timeline_register_source
 
         register()
+        timeline_register_source(contract_event_items)

@@ -29,6 +29,7 @@ from kam.contacts.models import (
 from kam.demo.catalog import ACCOUNTS
 from kam.demo.loader_accounts import AccountsBuilder
 from kam.demo.loader_base import Writer
+from kam.demo.loader_contracts import demo_contracts_build, demo_contracts_reset
 from kam.demo.loader_deals import DealsBuilder
 from kam.demo.loader_intents import demo_intents_build
 from kam.demo.loader_interactions import InteractionsBuilder
@@ -83,6 +84,7 @@ def demo_data_reset() -> int:
     Account.objects.filter(parent_id__in=ids).update(parent=None)
     count = len(ids)
     demo_leads_reset(ids)
+    demo_contracts_reset(ids)
     # Opportunities protect their accounts from accidental deletion; the demo's go first.
     Opportunity.objects.filter(account_id__in=ids).delete()
     Account.objects.filter(pk__in=ids).delete()
@@ -117,6 +119,7 @@ def demo_data_load(
             interactions = builder.build_interactions()
     deals = builder.build_deals()
     leads = demo_leads_build(users=org, today=builder.today)
+    demo_contracts_build(account_ids=[a.pk for a in builder.accounts.values()], today=builder.today)
     demo_scorecards_build(users=org, today=builder.today, seed=seed)
     pools = demo_pools_build(account_ids=[a.pk for a in builder.accounts.values()])
     build_reviews(users=org, today=builder.today, seed=seed, out=out)

@@ -152,9 +152,9 @@ def plan_rows_clean(contract: Contract, rows: list[dict[str, Any]]) -> list[Paym
                 "milestones": [
                     _("回款计划合计 %(sum)s 元，与合同金额 %(total)s 元相差 %(diff)s 元。")
                     % {
-                        "sum": contract.amount - difference,
-                        "total": contract.amount,
-                        "diff": difference,
+                        "sum": f"{contract.amount - difference:,}",
+                        "total": f"{contract.amount:,}",
+                        "diff": f"{difference:,}",
                     }
                 ]
             },

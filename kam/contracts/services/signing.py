@@ -40,9 +40,8 @@ def contract_submit(
         raise ValidationError({"milestones": [_("请先制定回款计划。")]})
     difference = plan_difference(locked.amount, amounts)
     if difference != 0:
-        raise ValidationError(
-            {"milestones": [_("回款计划与合同金额相差 %(diff)s 元。") % {"diff": difference}]}
-        )
+        message = _("回款计划与合同金额相差 %(diff)s 元。") % {"diff": f"{difference:,}"}
+        raise ValidationError({"milestones": [message]})
     if signed_on is not None and signed_on > timezone.localdate():
         raise ValidationError({"signed_on": [_("签订日期不能晚于今天。")]})
     before = audit_snapshot(locked, ["status"])

@@ -1,0 +1,280 @@
+"""Reads for billing: per-milestone money, aging, credit balances, lists. Every sum is taken
+over whole fen in SQL (kam.core.aggregates), each read in a constant number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
+from kam.billing.models import Allocation, Invoice, Receipt
+from kam.billing.rules import invoice_visibility_q, milestone_visibility_q, receipt_visibility_q
+from kam.billing.services.common import BILLABLE_STATUSES
+from kam.contracts.models import PaymentMilestone
+from kam.core.aggregates import fen, fen_sum, yuan
+from kam.users.models import User
+
+ZERO = Decimal("0.00")
+# Upper bound (days past due, inclusive) of each bucket; the last is open.
+BUCKET_LIMITS: tuple[tuple[AgingBucket, int | None], ...] = (
+    (AgingBucket.D0_30, 30),
+    (AgingBucket.D31_90, 90),
+    (AgingBucket.D91_180, 180),
+    (AgingBucket.D180_PLUS, None),
+)
+GROUPINGS = {
+    "contract": ("contract_id", "contract__number"),
+    "owner": ("contract__owner_id", "contract__owner__display_name"),
+    "team": ("contract__account__team_id", "contract__account__team__name"),
+    "company": (None, None),
+}
+
+
+def _fen_subquery(queryset: QuerySet[Any], key: str, amount: str) -> Coalesce:
+    total = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(total=fen_sum(fen(amount), Q()))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def milestones_with_money(queryset: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
+    """Each milestone annotated with `invoiced_fen` (issued invoices) and `allocated_fen`
+    (active allocations), in the same single query."""
+    return queryset.annotate(
+        invoiced_fen=_fen_subquery(
+            Invoice.objects.filter(status=InvoiceStatus.ISSUED), "milestone", "amount_with_tax"
+        ),
+        allocated_fen=_fen_subquery(
+            Allocation.objects.filter(reversed_at__isnull=True), "milestone", "amount"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class MilestoneMoney:
+    """The context of `billing/_milestone_money.html`."""
+
+    amount: Decimal
+    invoiced: Decimal
+    received: Decimal
+    outstanding: Decimal
+    due_date: date | None
+    days_overdue: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+
+def milestone_money(milestone: PaymentMilestone, today: date) -> MilestoneMoney:
+    """Money of a milestone fetched through `milestones_with_money`."""
+    received = yuan(milestone.allocated_fen)  # type: ignore[attr-defined]
+    outstanding = milestone.amount - received
+    days = (
+        (today - milestone.due_date).days
+        if milestone.due_date and milestone.due_date < today and outstanding > 0
+        else 0
+    )
+    return MilestoneMoney(
+        amount=milestone.amount,
+        invoiced=yuan(milestone.invoiced_fen),  # type: ignore[attr-defined]
+        received=received,
+        outstanding=outstanding,
+        due_date=milestone.due_date,
+        days_overdue=days,
+    )
+
+
+def milestone_money_map(milestone_ids: list[int], today: date) -> dict[int, MilestoneMoney]:
+    rows = milestones_with_money(PaymentMilestone.objects.filter(pk__in=milestone_ids))
+    return {m.pk: milestone_money(m, today) for m in rows}
+
+
+def bucket_of(days_overdue: int) -> AgingBucket:
+    for bucket, limit in BUCKET_LIMITS:
+        if limit is None or days_overdue <= limit:
+            return bucket
+    raise AssertionError("unreachable: the last bucket is open")
+
+
+@dataclass
+class AgingRow:
+    key: int | None
+    label: str
+    buckets: dict[str, Decimal] = field(
+        default_factory=lambda: {bucket.value: ZERO for bucket in AgingBucket}
+    )
+    outstanding: Decimal = ZERO
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum(self.buckets.values(), ZERO)
+
+    @property
+    def bucket_list(self) -> list[Decimal]:
+        return [self.buckets[bucket.value] for bucket in AgingBucket]
+
+
+def aging(user: User, today: date, group_by: str = "contract") -> list[AgingRow]:
+    """Outstanding money of the visible signed contracts, per group, with the overdue part split
+    into the aging buckets (days past the due date). One query; sums in integer fen."""
+    key_field, label_field = GROUPINGS[group_by]
+    rows = (
+        milestones_with_money(
+            PaymentMilestone.objects.filter(milestone_visibility_q(user)).filter(
+                contract__status__in=BILLABLE_STATUSES
+            )
+        )
+        .annotate(amount_fen=fen("amount"))
+        .values_list(
+            "amount_fen",
+            "allocated_fen",
+            "due_date",
+            key_field or "contract_id",
+            label_field or "contract_id",
+        )
+    )
+    groups: dict[Any, AgingRow] = {}
+    totals: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for amount_fen, allocated_fen, due_date, key, label in rows:
+        outstanding = amount_fen - allocated_fen
+        if outstanding <= 0:
+            continue
+        group_key = key if key_field else None
+        if group_key not in groups:
+            groups[group_key] = AgingRow(key=group_key, label=str(label or "") if key_field else "")
+        totals[group_key]["outstanding"] += outstanding
+        if due_date is not None and due_date < today:
+            totals[group_key][bucket_of((today - due_date).days).value] += outstanding
+    result = []
+    for group_key, row in groups.items():
+        row.outstanding = yuan(totals[group_key]["outstanding"])
+        for bucket in AgingBucket:
+            row.buckets[bucket.value] = yuan(totals[group_key][bucket.value])
+        result.append(row)
+    return sorted(result, key=lambda r: (-r.overdue, -r.outstanding, r.label))
+
+
+def aging_total(rows: list[AgingRow]) -> AgingRow:
+    total = AgingRow(key=None, label="")
+    for row in rows:
+        total.outstanding += row.outstanding
+        for bucket, value in row.buckets.items():
+            total.buckets[bucket] += value
+    return total
+
+
+def receipts_with_allocated(queryset: QuerySet[Receipt]) -> QuerySet[Receipt]:
+    return queryset.annotate(
+        allocated_fen=_fen_subquery(
+            Allocation.objects.filter(reversed_at__isnull=True), "receipt", "amount"
+        )
+    )
+
+
+def receipt_unallocated(receipt: Receipt) -> Decimal:
+    if receipt.status != ReceiptStatus.RECORDED:
+        return ZERO
+    allocated = getattr(receipt, "allocated_fen", None)
+    if allocated is None:
+        allocated = Allocation.objects.filter(receipt=receipt, reversed_at__isnull=True).aggregate(
+            total=fen_sum(fen("amount"), Q())
+        )["total"]
+    return receipt.amount - yuan(allocated)
+
+
+def account_credit(account_ids: list[int]) -> dict[int, Decimal]:
+    """Credit balance per account: recorded receipts minus their active allocations."""
+    rows = receipts_with_allocated(
+        Receipt.objects.filter(account_id__in=account_ids, status=ReceiptStatus.RECORDED)
+    ).values_list("account_id", "amount", "allocated_fen")  # type: ignore[misc]
+    credit: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for account_id, amount, allocated_fen in rows:
+        credit[account_id] += amount - yuan(allocated_fen)
+    return dict(credit)
+
+
+def receipt_list(user: User, filters: dict[str, str] | None = None) -> QuerySet[Receipt]:
+    filters = filters or {}
+    queryset = receipts_with_allocated(
+        Receipt.objects.filter(receipt_visibility_q(user)).select_related(
+            "account", "contract", "recorded_by"
+        )
+    )
+    if filters.get("status") in ReceiptStatus.values:
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("account", "").isdigit():
+        queryset = queryset.filter(account_id=int(filters["account"]))
+    return queryset.order_by("-received_on", "-pk")
+
+
+def receipt_get_visible(user: User, pk: int) -> Receipt:
+    receipt = receipt_list(user).filter(pk=pk).first()
+    if receipt is None:
+        raise Http404
+    return receipt
+
+
+def receipt_allocations(receipt: Receipt) -> list[Allocation]:
+    return list(
+        receipt.allocations.select_related("milestone__contract", "allocated_by").order_by(
+            "allocated_at", "pk"
+        )
+    )
+
+
+def receipt_open_milestones(
+    receipt: Receipt, today: date
+) -> list[tuple[PaymentMilestone, MilestoneMoney]]:
+    """Milestones the receipt may pay: its contract's, or its account's signed contracts', with
+    money still owed."""
+    queryset = PaymentMilestone.objects.filter(
+        contract__account_id=receipt.account_id, contract__status__in=BILLABLE_STATUSES
+    )
+    if receipt.contract_id:
+        queryset = queryset.filter(contract_id=receipt.contract_id)
+    rows = milestones_with_money(queryset.select_related("contract")).order_by(
+        "due_date", "contract_id", "position"
+    )
+    result = [(m, milestone_money(m, today)) for m in rows]
+    return [(m, money) for m, money in result if money.outstanding > 0]
+
+
+def invoice_list(user: User, filters: dict[str, str] | None = None) -> QuerySet[Invoice]:
+    filters = filters or {}
+    queryset = Invoice.objects.filter(invoice_visibility_q(user)).select_related(
+        "contract", "milestone", "issued_by"
+    )
+    if filters.get("status") in InvoiceStatus.values:
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("contract", "").isdigit():
+        queryset = queryset.filter(contract_id=int(filters["contract"]))
+    return queryset.order_by("-issued_on", "-pk")
+
+
+def invoice_get_visible(user: User, pk: int) -> Invoice:
+    invoice = invoice_list(user).filter(pk=pk).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def milestone_get_visible(user: User, pk: int) -> PaymentMilestone:
+    milestone = (
+        PaymentMilestone.objects.filter(milestone_visibility_q(user))
+        .select_related("contract__account")
+        .filter(pk=pk)
+        .first()
+    )
+    if milestone is None:
+        raise Http404
+    return milestone

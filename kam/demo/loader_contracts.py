@@ -1,0 +1,78 @@
+"""Demo contracts (R-COL-1/2) for the demo's won deals, at every stage of their life: a draft
+with its plan, one waiting for approval, signed ones, and executing ones whose delivery and
+acceptance are recorded — all made through the real services and the approval engine."""
+
+from datetime import date, timedelta
+
+from kam.approvals.enums import ApprovalStatus
+from kam.approvals.models import Approval
+from kam.approvals.services import approval_approve
+from kam.contracts.models import Contract
+from kam.contracts.services.contracts import (
+    contract_create_from_opportunity,
+    contract_record_acceptance,
+    contract_record_delivery,
+)
+from kam.contracts.services.plans import payment_plan_replace, payment_plan_template_rows
+from kam.contracts.services.signing import contract_submit
+from kam.opportunities.enums import StageKind
+from kam.opportunities.models import Opportunity
+
+# Stage reached by the n-th won deal's contract, in turn.
+LIFECYCLE = ("draft", "in_approval", "signed", "delivered", "accepted")
+TEMPLATES = ("30/40/25/5", "30/60/10", "30/40/25/5", "100", "30/40/25/5")
+
+
+def _approve_all(approval: Approval) -> None:
+    while True:
+        approval.refresh_from_db()
+        if approval.status != ApprovalStatus.PENDING:
+            return
+        step = approval.steps.filter(status="pending").select_related("approver").first()
+        assert step is not None  # noqa: S101 - a pending approval has a pending step
+        approval_approve(
+            approval=approval, actor=step.approver, version=approval.version, comment="同意。"
+        )
+
+
+def _contract_for(opportunity: Opportunity, index: int, today: date) -> Contract:
+    actor = opportunity.owner
+    contract = contract_create_from_opportunity(opportunity=opportunity, actor=actor)
+    rows = payment_plan_template_rows(TEMPLATES[index % len(TEMPLATES)])
+    payment_plan_replace(contract=contract, actor=actor, version=contract.version, rows=rows)
+    contract.refresh_from_db()
+    stage = LIFECYCLE[index % len(LIFECYCLE)]
+    if stage == "draft":
+        return contract
+    approval = contract_submit(
+        contract=contract, actor=actor, version=contract.version,
+        signed_on=today - timedelta(days=90 + index % 30),
+    )  # fmt: skip
+    if stage == "in_approval":
+        return contract
+    _approve_all(approval)
+    contract.refresh_from_db()
+    if stage in ("delivered", "accepted"):
+        contract = contract_record_delivery(
+            contract=contract, actor=actor, version=contract.version, on=today - timedelta(days=60)
+        )
+    if stage == "accepted":
+        contract = contract_record_acceptance(
+            contract=contract, actor=actor, version=contract.version, on=today - timedelta(days=30)
+        )
+    return contract
+
+
+def demo_contracts_build(*, account_ids: list[int], today: date) -> int:
+    won = (
+        Opportunity.objects.filter(
+            account_id__in=account_ids, stage__kind=StageKind.WON, amount__gt=0
+        )
+        .select_related("account", "owner", "stage")
+        .order_by("pk")
+    )
+    return len([_contract_for(opportunity, n, today) for n, opportunity in enumerate(won)])
+
+
+def demo_contracts_reset(account_ids: list[int]) -> None:
+    Contract.objects.filter(account_id__in=account_ids).delete()

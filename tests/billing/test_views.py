@@ -1,0 +1,63 @@
+from datetime import date
+
+import pytest
+
+from kam.billing.models import Allocation, Receipt
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_allocate_and_reverse_through_the_pages(contract, finance):
+    client = client_for(finance)
+    response = client.post(
+        "/billing/receipts/new/",
+        {"account": contract.account_id, "contract": contract.pk, "amount": "350.00",
+         "received_on": "2026-01-10", "method": "acceptance_bill", "payer_name": "付款单位"},
+    )  # fmt: skip
+    receipt = Receipt.objects.get()
+    assert response.status_code == 302
+    assert receipt.received_on == date(2026, 1, 10)
+    first, second, _third = contract.milestones.order_by("position")
+    page = client.get(f"/billing/receipts/{receipt.pk}/").content.decode()
+    assert f'name="m{first.pk}"' in page and "逾期" in page
+    refused = client.post(
+        f"/billing/receipts/{receipt.pk}/allocate/",
+        {"version": 0, f"m{first.pk}": "300.00", f"m{second.pk}": "50.01"},
+    )
+    assert refused.status_code == 422
+    assert "未核销余额 350.00 元" in refused.content.decode()
+    assert not Allocation.objects.exists()
+    client.post(
+        f"/billing/receipts/{receipt.pk}/allocate/",
+        {"version": 0, f"m{first.pk}": "300.00", f"m{second.pk}": "40.00"},
+    )
+    assert sorted(Allocation.objects.values_list("amount", flat=True)) == [40, 300]
+    detail = client.get(f"/billing/receipts/{receipt.pk}/").content.decode()
+    assert "10.00" in detail  # the credit left on the receipt
+    missing_reason = client.post(f"/billing/receipts/{receipt.pk}/reverse/", {"version": 1})
+    assert missing_reason.status_code == 422
+    client.post(f"/billing/receipts/{receipt.pk}/reverse/", {"version": 1, "reason": "票据退回"})
+    receipt.refresh_from_db()
+    assert receipt.status == "reversed" and receipt.reversal_reason == "票据退回"
+    assert not Allocation.objects.filter(reversed_at=None).exists()
+
+
+def test_issue_invoice_page_refuses_beyond_the_milestone(contract, finance):
+    client = client_for(finance)
+    milestone = contract.milestones.get(position=1)
+    response = client.post(
+        f"/billing/invoices/new/{milestone.pk}/",
+        {"kind": "special", "number": "A1", "tax_rate": "13", "amount_with_tax": "300.01",
+         "issued_on": "2026-01-10"},
+    )  # fmt: skip
+    assert "该节点还可开票 300.00 元。" in response.content.decode()
+    client.post(
+        f"/billing/invoices/new/{milestone.pk}/",
+        {"kind": "special", "number": "A1", "tax_rate": "13", "amount_with_tax": "300.00",
+         "issued_on": "2026-01-10"},
+    )  # fmt: skip
+    listed = client.get("/billing/invoices/").content.decode()
+    assert "A1" in listed and "265.49" in listed and "34.51" in listed
+    aging = client.get("/billing/aging/?group_by=owner").content.decode()
+    assert contract.owner.display_name in aging
