@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kam.billing.selectors import milestone_money_map
 from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.forms import (
     AttachmentForm,
@@ -129,13 +131,14 @@ def _render_detail(
     request: AuthenticatedHttpRequest, contract: Contract, status: int = 200, **forms_: Any
 ) -> HttpResponse:
     milestones = contract_milestones(contract)
+    money = milestone_money_map([m.pk for m in milestones], timezone.localdate())
     initial = {"version": contract.version}
     context = {
         "contract": contract,
         "can_edit": contract_can_edit(request.user, contract),
         "is_draft": contract.status == ContractStatus.DRAFT,
         "is_signed": contract.status in SIGNED_STATUSES,
-        "milestones": milestones,
+        "milestones": [(m, money[m.pk]) for m in milestones],
         "plan_total": sum((m.amount for m in milestones), Decimal("0.00")),
         "attachments": contract_attachments(contract),
         "pending_approvals": contract_pending_approvals(contract),

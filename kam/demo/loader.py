@@ -29,6 +29,7 @@ from kam.contacts.models import (
 from kam.demo.catalog import ACCOUNTS
 from kam.demo.loader_accounts import AccountsBuilder
 from kam.demo.loader_base import Writer
+from kam.demo.loader_billing import demo_billing_build, demo_billing_reset
 from kam.demo.loader_contracts import demo_contracts_build, demo_contracts_reset
 from kam.demo.loader_deals import DealsBuilder
 from kam.demo.loader_intents import demo_intents_build
@@ -84,6 +85,7 @@ def demo_data_reset() -> int:
     Account.objects.filter(parent_id__in=ids).update(parent=None)
     count = len(ids)
     demo_leads_reset(ids)
+    demo_billing_reset(ids)
     demo_contracts_reset(ids)
     # Opportunities protect their accounts from accidental deletion; the demo's go first.
     Opportunity.objects.filter(account_id__in=ids).delete()
@@ -119,9 +121,11 @@ def demo_data_load(
             interactions = builder.build_interactions()
     deals = builder.build_deals()
     leads = demo_leads_build(users=org, today=builder.today)
-    demo_contracts_build(account_ids=[a.pk for a in builder.accounts.values()], today=builder.today)
+    account_ids = [a.pk for a in builder.accounts.values()]
+    demo_contracts_build(account_ids=account_ids, today=builder.today)
+    demo_billing_build(account_ids=account_ids, today=builder.today)
     demo_scorecards_build(users=org, today=builder.today, seed=seed)
-    pools = demo_pools_build(account_ids=[a.pk for a in builder.accounts.values()])
+    pools = demo_pools_build(account_ids=account_ids)
     build_reviews(users=org, today=builder.today, seed=seed, out=out)
     demo_tasks_build(users=builder.users, today=builder.today)
     demo_intents_build(seed=seed, today=builder.today)

@@ -7,8 +7,11 @@ from datetime import date, timedelta
 from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
 from kam.approvals.services import approval_approve
+from kam.accounts.enums import AccountStatus
+from kam.accounts.models import Account
 from kam.contracts.models import Contract
 from kam.contracts.services.contracts import (
+    contract_create,
     contract_create_from_opportunity,
     contract_record_acceptance,
     contract_record_delivery,
@@ -63,7 +66,55 @@ def _contract_for(opportunity: Opportunity, index: int, today: date) -> Contract
     return contract
 
 
+# Earlier contracts with the active customers (signed this many days ago, amount), so the
+# battle map shows a year of money: warranties running, acceptances long overdue, some paid.
+EARLIER = (
+    (420, "1280000.00"), (380, "860000.00"), (330, "2450000.00"), (300, "537600.00"),
+    (250, "3980000.00"), (210, "1125000.00"), (170, "698000.00"), (140, "4200000.00"),
+    (110, "915000.00"), (75, "1760000.00"),
+)  # fmt: skip
+
+
+def _earlier_contract(account: Account, index: int, today: date) -> Contract:
+    days_ago, amount = EARLIER[index]
+    assert account.owner is not None  # noqa: S101 - only owned accounts are picked
+    actor = account.owner
+    signed_on = today - timedelta(days=days_ago)
+    contract = contract_create(
+        account=account, actor=actor,
+        data={
+            "name": f"{account.name} {signed_on.year} 年度集成服务合同", "amount": amount,
+            "terms": "按节点付款；验收后 12 个月质保。", "warranty_months": 12,
+        },
+    )  # fmt: skip
+    rows = payment_plan_template_rows(TEMPLATES[index % len(TEMPLATES)])
+    payment_plan_replace(contract=contract, actor=actor, version=contract.version, rows=rows)
+    contract.refresh_from_db()
+    _approve_all(
+        contract_submit(contract=contract, actor=actor, version=contract.version, signed_on=signed_on)
+    )
+    contract.refresh_from_db()
+    delivered_on = signed_on + timedelta(days=30)
+    contract = contract_record_delivery(
+        contract=contract, actor=actor, version=contract.version, on=delivered_on
+    )
+    accepted_on = delivered_on + timedelta(days=45)
+    if accepted_on <= today - timedelta(days=5):
+        contract = contract_record_acceptance(
+            contract=contract, actor=actor, version=contract.version, on=accepted_on
+        )
+    return contract
+
+
+def _earlier_contracts(account_ids: list[int], today: date) -> list[Contract]:
+    customers = Account.objects.filter(
+        pk__in=account_ids, status=AccountStatus.ACTIVE, owner__isnull=False
+    ).select_related("owner").order_by("pk")[: len(EARLIER)]
+    return [_earlier_contract(account, n, today) for n, account in enumerate(customers)]
+
+
 def demo_contracts_build(*, account_ids: list[int], today: date) -> int:
+    earlier = _earlier_contracts(account_ids, today)
     won = (
         Opportunity.objects.filter(
             account_id__in=account_ids, stage__kind=StageKind.WON, amount__gt=0
@@ -71,7 +122,7 @@ def demo_contracts_build(*, account_ids: list[int], today: date) -> int:
         .select_related("account", "owner", "stage")
         .order_by("pk")
     )
-    return len([_contract_for(opportunity, n, today) for n, opportunity in enumerate(won)])
+    return len(earlier) + len([_contract_for(o, n, today) for n, o in enumerate(won)])
 
 
 def demo_contracts_reset(account_ids: list[int]) -> None:

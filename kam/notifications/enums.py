@@ -15,3 +15,4 @@ class NotificationKind(models.TextChoices):
     TASK_REMINDER = "task_reminder", _("任务提醒")
     REVIEW = "review", _("理单与辅导")
     HANDOVER = "handover", _("工作交接")
+    COLLECTION = "collection", _("回款提醒")
