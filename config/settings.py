@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kam.pools",
     "kam.contracts",
     "kam.billing",
+    "kam.battlemap",
     "kam.intents",
     "kam.forecasts",
     "kam.assessments",

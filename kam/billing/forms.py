@@ -18,7 +18,7 @@ class ReceiptForm(forms.Form):
     )  # fmt: skip
     amount = forms.CharField(label=_("回款金额（元）"), max_length=20)
     received_on = forms.DateField(
-        label=_("到账日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("到账日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     method = forms.ChoiceField(label=_("回款方式"), choices=ReceiptMethod.choices)
     payer_name = forms.CharField(label=_("付款方"), max_length=200, required=False)
@@ -44,7 +44,9 @@ class InvoiceForm(forms.Form):
         label=_("税率"), choices=[(str(rate), f"{rate}%") for rate in TAX_RATES]
     )
     amount_with_tax = forms.CharField(label=_("价税合计（元）"), max_length=20)
-    issued_on = forms.DateField(label=_("开票日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(
+        label=_("开票日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ReasonForm(forms.Form):

@@ -86,12 +86,16 @@ class VersionForm(forms.Form):
 
 class SubmitForm(VersionForm):
     signed_on = forms.DateField(
-        label=_("签订日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("签订日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class EventForm(VersionForm):
-    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class AttachmentForm(forms.Form):

@@ -4,11 +4,11 @@ acceptance are recorded — all made through the real services and the approval 
 
 from datetime import date, timedelta
 
+from kam.accounts.enums import AccountStatus
+from kam.accounts.models import Account
 from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
 from kam.approvals.services import approval_approve
-from kam.accounts.enums import AccountStatus
-from kam.accounts.models import Account
 from kam.contracts.models import Contract
 from kam.contracts.services.contracts import (
     contract_create,
@@ -91,7 +91,9 @@ def _earlier_contract(account: Account, index: int, today: date) -> Contract:
     payment_plan_replace(contract=contract, actor=actor, version=contract.version, rows=rows)
     contract.refresh_from_db()
     _approve_all(
-        contract_submit(contract=contract, actor=actor, version=contract.version, signed_on=signed_on)
+        contract_submit(
+            contract=contract, actor=actor, version=contract.version, signed_on=signed_on
+        )
     )
     contract.refresh_from_db()
     delivered_on = signed_on + timedelta(days=30)
@@ -107,9 +109,11 @@ def _earlier_contract(account: Account, index: int, today: date) -> Contract:
 
 
 def _earlier_contracts(account_ids: list[int], today: date) -> list[Contract]:
-    customers = Account.objects.filter(
-        pk__in=account_ids, status=AccountStatus.ACTIVE, owner__isnull=False
-    ).select_related("owner").order_by("pk")[: len(EARLIER)]
+    customers = (
+        Account.objects.filter(pk__in=account_ids, status=AccountStatus.ACTIVE, owner__isnull=False)
+        .select_related("owner")
+        .order_by("pk")[: len(EARLIER)]
+    )
     return [_earlier_contract(account, n, today) for n, account in enumerate(customers)]
 
 

@@ -22,10 +22,14 @@ class InteractionFilterForm(forms.Form):
         label=_("记录人"), required=False, queryset=User.objects.none(), empty_label=_("全部")
     )
     date_from = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     accompanied = forms.ChoiceField(label=_("陪访"), required=False, choices=YES_NO)
     has_next = forms.ChoiceField(label=_("有下一步"), required=False, choices=YES_NO)

@@ -102,7 +102,9 @@ class InteractionForm(forms.Form):
     )
     next_step = forms.CharField(label=_("下一步"), max_length=300, required=False)
     next_step_date = forms.DateField(
-        label=_("下一步日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("下一步日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     accompanied = forms.BooleanField(label=_("陪访"), required=False)
     accompanied_by = forms.ModelChoiceField(

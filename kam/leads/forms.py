@@ -103,7 +103,9 @@ class ConvertForm(forms.Form):
     )
     name = forms.CharField(label=_("商机名称"), required=False, max_length=200)
     expected_sign_date = forms.DateField(
-        label=_("预计签约日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("预计签约日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=_("特批理由"), required=False, max_length=500)
 

@@ -118,10 +118,14 @@ class OpportunityFilterForm(forms.Form):
         label=_("项目分类"), choices=_all(ProjectClass.choices), required=False
     )
     sign_from = forms.DateField(
-        label=_("签约日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("签约日期从"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sign_to = forms.DateField(
-        label=_("签约日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("签约日期至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sort = forms.ChoiceField(
         choices=[(s, s) for key in LIST_SORTS for s in (key, f"-{key}")], required=False
@@ -158,7 +162,9 @@ class OpportunityForm(forms.Form):
     )  # fmt: skip
     owner = UserChoiceField(queryset=User.objects.none(), label=_("负责人"), empty_label=None)
     expected_sign_date = forms.DateField(
-        label=_("预计签约日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("预计签约日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     intent_class = forms.ChoiceField(
         label=_("意向分类"), choices=[("", "—"), *IntentClass.choices], required=False
@@ -368,10 +374,14 @@ class AttestationForm(forms.Form):
 
 class ViolationFilterForm(forms.Form):
     date_from = forms.DateField(
-        label=_("从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("从"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def dates(self) -> dict[str, Any]:

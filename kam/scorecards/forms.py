@@ -14,10 +14,14 @@ class PeriodForm(forms.Form):
         label=_("期间"), choices=PeriodKind.choices, required=False, initial=PeriodKind.MONTH
     )
     start = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def period_args(self) -> dict[str, Any]:
@@ -31,7 +35,9 @@ class PeriodForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label=_("评估日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("评估日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

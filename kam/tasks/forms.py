@@ -60,7 +60,9 @@ class QuickTaskForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("要做什么？")}),
     )
     due_date = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def service_data(self) -> dict[str, Any]:
@@ -75,7 +77,9 @@ class TaskForm(forms.Form):
     title = forms.CharField(label=_("任务"), max_length=300)
     owner = forms.ModelChoiceField(label=_("负责人"), queryset=User.objects.none())
     due_date = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     due_time = forms.TimeField(
         label=_("截止时间"), required=False, widget=forms.TimeInput(attrs={"type": "time"})

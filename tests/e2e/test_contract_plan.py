@@ -1,12 +1,17 @@
 """A contract's payment plan in a real browser: the rep turns a won deal into a contract,
 types a plan that misses the amount, sees the live difference and the server's refusal, fixes
-it to the fen, saves and submits the contract for approval."""
+it to the fen, saves and submits the contract for approval. Once it is signed, finance records
+the customer's transfer and allocates it to the down payment, and the rep's battle map shows
+the money received, the progress bar moved and the next milestone still to collect."""
 
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from kam.approvals.enums import ApprovalStatus
+from kam.approvals.models import Approval
+from kam.approvals.services import approval_approve
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
 from tests.contracts.conftest import won_opportunity
@@ -22,7 +27,20 @@ def _row(page: Page, index: int, field: str) -> Locator:
     return page.locator("[data-plan-row]").nth(index).locator(f"[name={field}]")
 
 
-def test_plan_must_sum_then_submit(live_server, page, rep, manager, director, finance):
+def _approve_all(contract: Contract) -> None:
+    """The approval inbox has its own browser test; here the chain is walked through the engine."""
+    approval = Approval.objects.get(
+        type_code="contract", subject_id=contract.pk, status=ApprovalStatus.PENDING
+    )
+    while approval.status == ApprovalStatus.PENDING:
+        step = approval.steps.filter(status="pending").select_related("approver").get()
+        approval_approve(approval=approval, actor=step.approver, version=approval.version)
+        approval.refresh_from_db()
+
+
+def test_plan_must_sum_then_receipt_reaches_battle_map(
+    live_server, page, rep, manager, director, finance
+):
     opportunity = won_opportunity(rep)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -70,5 +88,32 @@ def test_plan_must_sum_then_submit(live_server, page, rep, manager, director, fi
     contract.refresh_from_db()
     assert contract.status == ContractStatus.IN_APPROVAL
     screenshot(page, "contract_detail")
+
+    _approve_all(contract)
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.SIGNED
+    page.context.clear_cookies()
+    login(page, live_server.url, "finance")
+    page.goto(f"{live_server.url}/billing/receipts/new/")
+    form = page.locator("[data-testid=receipt-form]")
+    form.locator("[name=account]").select_option(str(contract.account_id))
+    form.locator("[name=contract]").select_option(str(contract.pk))
+    form.locator("[name=amount]").fill("150000.00")
+    form.locator("[name=payer_name]").fill(contract.account.name)
+    form.locator("button[type=submit]").click()
+    allocate = page.locator("[data-testid=allocate-form]")
+    allocate.get_by_label("首付款").fill("150000.00")
+    allocate.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=receipt-unallocated]")).to_have_text("0.00")
+
+    page.context.clear_cookies()
+    login(page, live_server.url, "rep")
+    page.goto(f"{live_server.url}/battle-map/")
+    row = page.locator(f"[data-testid=map-row][data-contract='{contract.pk}']")
+    expect(row.locator("progress")).to_have_attribute("value", "30")
+    expect(row.locator("[data-state=paid]")).to_contain_text("150,000.00")
+    expect(row.locator("[data-state=waiting]")).to_contain_text("350,000.00")
+    expect(page.locator("[data-testid=map-received]")).to_have_text("150,000.00")
+    screenshot(page, "battle_map_after_receipt")
     # The refusal is an HTTP 422 page by design; the browser logs that, nothing else.
     assert [e for e in errors if "422" not in e] == []

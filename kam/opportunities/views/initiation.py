@@ -54,7 +54,7 @@ class InitiationForm(forms.Form):
     expected_sign_date = forms.DateField(
         label=gettext_lazy("预计签约日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     background = forms.CharField(
         label=gettext_lazy("项目背景及说明"),

@@ -9,6 +9,12 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // <button data-print> opens the browser's print dialog (the page's print stylesheet applies).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) { event.preventDefault(); window.print(); }
+  });
+
   // <div class="sparkline" data-series="[1,2,3]"> draws a small line chart with ECharts.
   // <div class="chart" data-chart='{"echarts option"}'> draws a full chart.
   function drawCharts(root) {
