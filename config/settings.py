@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kam.contracts",
     "kam.billing",
     "kam.battlemap",
+    "kam.checklists",
     "kam.intents",
     "kam.forecasts",
     "kam.assessments",

@@ -36,6 +36,7 @@ NAVIGATION = [
     NavItem("forecasts:index", pgettext_lazy("navigation", "预测"), "forecasts", more=True),
     NavItem("billing:receipts", pgettext_lazy("navigation", "回款"), "billing", more=True),
     NavItem("battlemap:map", pgettext_lazy("navigation", "作战地图"), "battlemap", more=True),
+    NavItem("checklists:gaps", pgettext_lazy("navigation", "回款清单"), "checklists", more=True),
     NavItem("scorecards:team", pgettext_lazy("navigation", "记分卡"), "scorecards", more=True),
     NavItem("presales:mine", pgettext_lazy("navigation", "售前"), "presales", more=True),
     NavItem("search:results", pgettext_lazy("navigation", "搜索"), "search", more=True),

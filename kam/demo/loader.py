@@ -30,6 +30,7 @@ from kam.demo.catalog import ACCOUNTS
 from kam.demo.loader_accounts import AccountsBuilder
 from kam.demo.loader_base import Writer
 from kam.demo.loader_billing import demo_billing_build, demo_billing_reset
+from kam.demo.loader_checklists import demo_checklists_build
 from kam.demo.loader_contracts import demo_contracts_build, demo_contracts_reset
 from kam.demo.loader_deals import DealsBuilder
 from kam.demo.loader_intents import demo_intents_build
@@ -127,6 +128,7 @@ def demo_data_load(
     demo_scorecards_build(users=org, today=builder.today, seed=seed)
     pools = demo_pools_build(account_ids=account_ids)
     build_reviews(users=org, today=builder.today, seed=seed, out=out)
+    demo_checklists_build(account_ids=account_ids, today=builder.today)
     demo_tasks_build(users=builder.users, today=builder.today)
     demo_intents_build(seed=seed, today=builder.today)
     # The demo's history is not news: its notifications wait in the inboxes but are not mailed

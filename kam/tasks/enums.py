@@ -9,6 +9,7 @@ class TaskSource(models.TextChoices):
     APPROVAL = "approval", _("待我审批")
     FOLLOW_UP = "follow_up", _("线索跟进")
     ENGAGEMENT = "engagement", _("高层维护")
+    COLLECTION = "collection", _("回款清单")
 
 
 class TaskStatus(models.TextChoices):

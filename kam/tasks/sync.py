@@ -1,5 +1,5 @@
 """Tasks derived from the rest of KAM: visit next steps, action plans, approvals waiting for
-someone, lead follow-ups and executive engagement plans.
+someone, lead follow-ups, executive engagement plans and collection checklist gaps.
 
 Each source says which of its rows are open work, for whom, and under what key; syncing makes
 the task list match: a new open row becomes a task, a changed one updates its task, a row that
@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from kam.approvals.enums import ApprovalStatus, StepStatus
 from kam.approvals.models import ApprovalStep
 from kam.assessments.models import ActionItem
+from kam.checklists.selectors import (
+    collection_alert_settings,
+    milestones_outstanding,
+    milestones_with_gaps,
+)
 from kam.contacts.models import EngagementPlan
+from kam.contracts.models import PaymentMilestone
 from kam.interactions.models import Interaction
 from kam.leads.enums import LeadStatus
 from kam.leads.models import LeadFollowUp
@@ -176,6 +182,29 @@ def _engagement_task(row: EngagementPlan) -> Derived:
     )
 
 
+def _collection_gaps_open() -> QuerySet[PaymentMilestone]:
+    # Open while money is owed and the checklist (synced by kam.checklists) has gaps.
+    return milestones_with_gaps(
+        milestones_outstanding(
+            PaymentMilestone.objects.filter(due_date__isnull=False, contract__owner__is_active=True)
+        )
+    ).select_related("contract__account")
+
+
+def _collection_task(row: PaymentMilestone) -> Derived:
+    contract = row.contract
+    return Derived(
+        owner_id=contract.owner_id,
+        source=TaskSource.COLLECTION,
+        key=f"collection:{row.pk}",
+        title=_("补齐回款清单：%(contract)s · %(milestone)s（%(account)s）")
+        % {"contract": contract.name, "milestone": row, "account": contract.account.name},
+        due_on=row.due_date,
+        account_id=contract.account_id,
+        url=reverse("checklists:contract", args=[contract.pk]),
+    )
+
+
 SOURCES: tuple[Source, ...] = (
     Source(
         kind=TaskSource.NEXT_STEP,
@@ -217,6 +246,15 @@ SOURCES: tuple[Source, ...] = (
             next_due__lte=today + timedelta(days=ENGAGEMENT_LOOKAHEAD_DAYS)
         ),
         derive=_engagement_task,
+    ),
+    Source(
+        kind=TaskSource.COLLECTION,
+        owner_field="contract__owner_id",
+        open_rows=_collection_gaps_open,
+        window=lambda rows, today: rows.filter(
+            due_date__lte=today + timedelta(days=collection_alert_settings().warn_days)
+        ),
+        derive=_collection_task,
     ),
 )
 SOURCES_BY_KIND = {source.kind: source for source in SOURCES}

@@ -9,6 +9,8 @@ from django.utils import timezone
 from kam.billing.enums import ReceiptStatus
 from kam.billing.models import Invoice, Receipt
 from kam.billing.selectors import account_credit, aging, aging_total
+from kam.checklists.models import ChecklistEvidence, ChecklistItem
+from kam.notifications.models import Notification
 from kam.users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +32,11 @@ def test_demo_billing_has_every_case():
     assert total.overdue > 0
     call_command("demo_load", "--reset", stdout=None)
     assert Receipt.objects.exists()
+
+
+def test_demo_checklists_are_worked_and_alerts_sent():
+    call_command("demo_load", stdout=None)
+    assert ChecklistItem.objects.filter(done_at__isnull=False).exists()
+    assert ChecklistItem.objects.filter(done_at__isnull=True).exists()
+    assert ChecklistEvidence.objects.exists()
+    assert Notification.objects.filter(kind="collection").exists()
