@@ -30,7 +30,7 @@ from kam.accounts.selectors import (
 )
 from kam.accounts.services import account_core_change_request, account_create, account_update
 from kam.accounts.validators import validate_credit_code
-from kam.users.models import User
+from kam.core.api import api_user, validation_errors
 
 router = Router(tags=["accounts"])
 
@@ -53,23 +53,11 @@ class AccountFilters(Schema):
     offset: int = 0
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(errors: dict[str, Any]) -> dict[str, list[str]]:
+def _form_errors(errors: dict[str, Any]) -> dict[str, list[str]]:
     return {
         API_NAMES.get(field, field): [str(m) for m in messages]
         for field, messages in errors.items()
     }
-
-
-def _service_errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return _errors(error.message_dict)
-    return {"__all__": [str(m) for m in error.messages]}
 
 
 def _form_data(values: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +80,7 @@ def account_list(request: HttpRequest, filters: Query[AccountFilters]) -> dict[s
         "grade": filters.grade, "status": filters.status, "owner": filters.owner_id,
         "team": filters.team_id, "q": filters.q,
     }  # fmt: skip
-    queryset = accounts_list(_user(request), criteria, filters.sort).defer(None)
+    queryset = accounts_list(api_user(request), criteria, filters.sort).defer(None)
     rows = list(queryset[offset : offset + limit + 1])
     return {
         "items": rows[:limit],
@@ -102,12 +90,12 @@ def account_list(request: HttpRequest, filters: Query[AccountFilters]) -> dict[s
 
 @router.get("/{account_id}", response=AccountOut)
 def account_get(request: HttpRequest, account_id: int) -> Account:
-    return account_get_visible(_user(request), account_id)
+    return account_get_visible(api_user(request), account_id)
 
 
 @router.post("/", response={201: AccountOut, 403: ErrorsOut, 422: ErrorsOut})
 def account_create_endpoint(request: HttpRequest, payload: AccountCreateIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     if not account_can_create(user):
         raise HttpError(403, "forbidden")
     values = payload.model_dump()
@@ -116,17 +104,17 @@ def account_create_endpoint(request: HttpRequest, payload: AccountCreateIn) -> A
     confirm = values.pop("confirm_not_duplicate")
     form = AccountForm(_form_data(values), user=user)
     if not form.is_valid():
-        return Status(422, {"errors": _errors(form.errors)})
+        return Status(422, {"errors": _form_errors(form.errors)})
     try:
         account = account_create(actor=user, confirm_not_duplicate=confirm, **form.service_kwargs())
     except ValidationError as error:
-        return Status(422, {"errors": _service_errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, account)
 
 
 @router.patch("/{account_id}", response={200: AccountOut, 422: ErrorsOut})
 def account_update_endpoint(request: HttpRequest, account_id: int, payload: AccountPatchIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     account = account_get_visible(user, account_id)
     if not account_can_edit(user, account):
         raise HttpError(403, "只读：你没有编辑该客户的权限。")
@@ -140,7 +128,7 @@ def account_update_endpoint(request: HttpRequest, account_id: int, payload: Acco
     values.update(changes)
     form = AccountForm(_form_data(values), user=user, account=account, with_owner_and_grade=True)
     if not form.is_valid():
-        return Status(422, {"errors": _errors(form.errors)})
+        return Status(422, {"errors": _form_errors(form.errors)})
     try:
         account = account_update(
             account=account,
@@ -152,14 +140,14 @@ def account_update_endpoint(request: HttpRequest, account_id: int, payload: Acco
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _service_errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, account)
 
 
 @router.post("/{account_id}/merge", response={200: AccountOut, 403: ErrorsOut, 422: ErrorsOut})
 def account_merge_endpoint(request: HttpRequest, account_id: int, payload: AccountMergeIn) -> Any:
     """Merge the duplicate `source_id` into this account (R-ACC-4); returns this account."""
-    user = _user(request)
+    user = api_user(request)
     target = account_get_visible(user, account_id)
     source = account_get_visible(user, payload.source_id)
     if not account_can_edit(user, target):
@@ -176,7 +164,7 @@ def account_merge_endpoint(request: HttpRequest, account_id: int, payload: Accou
         target=target,
     )
     if not form.is_valid():
-        return Status(422, {"errors": _errors(form.errors)})
+        return Status(422, {"errors": _form_errors(form.errors)})
     try:
         merged = account_merge(
             source=source,
@@ -189,7 +177,7 @@ def account_merge_endpoint(request: HttpRequest, account_id: int, payload: Accou
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _service_errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, merged)
 
 
@@ -201,7 +189,7 @@ def account_merge_endpoint(request: HttpRequest, account_id: int, payload: Accou
 def account_core_change_endpoint(
     request: HttpRequest, account_id: int, payload: CoreChangeIn
 ) -> Any:
-    user = _user(request)
+    user = api_user(request)
     account = account_get_visible(user, account_id)
     if not account_can_edit(user, account):
         raise HttpError(403, "只读：你没有编辑该客户的权限。")
@@ -231,5 +219,5 @@ def account_core_change_endpoint(
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _service_errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, {"approval_id": approval.pk, "status": approval.status})

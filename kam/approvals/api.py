@@ -1,7 +1,7 @@
 """/api/approvals: the same selectors, rules and services as the pages (R-API-1)."""
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -35,14 +35,10 @@ from kam.approvals.services import (
     approval_return,
     approval_withdraw,
 )
-from kam.users.models import User
+from kam.core.api import api_user, validation_errors
 
 router = Router(tags=["approvals"])
 MAX_LIMIT = 100
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -83,12 +79,6 @@ def _out(approval: Approval, *, steps: bool = False) -> dict[str, Any]:
     return out
 
 
-def _errors(error: ValidationError) -> dict[str, Any]:
-    if hasattr(error, "error_dict"):
-        return {"errors": {key: list(value) for key, value in error.message_dict.items()}}
-    return {"errors": {"__all__": list(error.messages)}}
-
-
 class ListFilters(Schema):
     box: str = ""
     type: str = ""
@@ -125,7 +115,7 @@ def list_approvals(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
     queryset = approvals_box(
-        _user(request), filters.box or None, type_code=filters.type, status=filters.status
+        api_user(request), filters.box or None, type_code=filters.type, status=filters.status
     )
     rows = list(queryset[offset : offset + limit + 1])
     return {
@@ -136,14 +126,14 @@ def list_approvals(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
 
 @router.get("/{approval_id}", response=ApprovalDetailOut, summary="One approval with its steps")
 def get_approval(request: HttpRequest, approval_id: int) -> dict[str, Any]:
-    return _out(approval_get_visible(_user(request), approval_id), steps=True)
+    return _out(approval_get_visible(api_user(request), approval_id), steps=True)
 
 
 DECISION_RESPONSES = {200: ApprovalDetailOut, 403: DetailOut, 422: ErrorsOut}
 
 
 def _run(request: HttpRequest, approval_id: int, action: str, payload: DecisionIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     approval = approval_get_visible(user, approval_id)
     try:
         if action == "approve":
@@ -163,7 +153,7 @@ def _run(request: HttpRequest, approval_id: int, action: str, payload: DecisionI
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(200, _out(approval_get_visible(user, approval_id), steps=True))
 
 
@@ -191,7 +181,7 @@ def withdraw(request: HttpRequest, approval_id: int, payload: DecisionIn) -> Any
     "/{approval_id}/resubmit", response=DECISION_RESPONSES, summary="Resubmit a returned approval"
 )
 def resubmit(request: HttpRequest, approval_id: int, payload: ResubmitIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     approval = approval_get_visible(user, approval_id)
     amount: Decimal | None = None
     if payload.amount is not None:
@@ -207,5 +197,5 @@ def resubmit(request: HttpRequest, approval_id: int, payload: ResubmitIn) -> Any
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(200, _out(approval_get_visible(user, approval_id), steps=True))

@@ -2,7 +2,7 @@
 through the same services and visibility as the panels (R-API-1). An invisible deal is a 404,
 a stale version a 422 naming `version`, missing rights a 403."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -45,27 +45,12 @@ from kam.assessments.services import (
 )
 from kam.contacts.models import Contact
 from kam.contacts.selectors import user_today
+from kam.core.api import api_user, validation_errors
 from kam.users.models import User
 
 router = Router(tags=["assessments"])
 API_NAMES = {"owner": "owner_id", "contact": "contact_id"}
 MAX_LIMIT = 100
-
-
-def _user(request: HttpRequest) -> User:
-    # TokenAuth has put the token's (active) user on the request.
-    return cast(User, request.user)
-
-
-def _errors(error: ValidationError) -> dict[str, dict[str, list[str]]]:
-    if hasattr(error, "error_dict"):
-        return {
-            "errors": {
-                API_NAMES.get(field, field): [str(m) for m in messages]
-                for field, messages in error.message_dict.items()
-            }
-        }
-    return {"errors": {"__all__": [str(m) for m in error.messages]}}
 
 
 def _forbidden(error: PermissionDenied) -> HttpError:
@@ -114,7 +99,7 @@ def _action_out(item: ActionItem, user: User) -> dict[str, Any]:
 
 @router.get("/{opportunity_id}/assessment", response=AssessmentOut, summary="The assessment")
 def get_assessment(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    opportunity = opportunity_get_visible(_user(request), opportunity_id)
+    opportunity = opportunity_get_visible(api_user(request), opportunity_id)
     return _assessment_out(assessment_for(opportunity))
 
 
@@ -124,7 +109,7 @@ def get_assessment(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
     summary="Create or change the assessment (send the version you read; 0 when none yet)",
 )
 def put_assessment(request: HttpRequest, opportunity_id: int, payload: AssessmentIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
@@ -133,7 +118,7 @@ def put_assessment(request: HttpRequest, opportunity_id: int, payload: Assessmen
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, _assessment_out(saved))
 
 
@@ -143,7 +128,7 @@ def put_assessment(request: HttpRequest, opportunity_id: int, payload: Assessmen
 @router.get("/{opportunity_id}/deal-contacts", response=list[DealContactOut])
 def list_deal_contacts(request: HttpRequest, opportunity_id: int) -> list[dict[str, Any]]:
     """The whole chain: it is bounded by the account's key people, so it is not paged."""
-    opportunity = opportunity_get_visible(_user(request), opportunity_id)
+    opportunity = opportunity_get_visible(api_user(request), opportunity_id)
     return [_deal_contact_out(row) for row in deal_contacts_for(opportunity)]
 
 
@@ -155,7 +140,7 @@ def list_deal_contacts(request: HttpRequest, opportunity_id: int) -> list[dict[s
 def add_deal_contact(
     request: HttpRequest, opportunity_id: int, payload: DealContactCreateIn
 ) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     # Only people of this deal's account can be added; anyone else reads as missing.
     contact = Contact.objects.filter(pk=payload.contact_id, account_id=opportunity.account_id)
@@ -167,7 +152,7 @@ def add_deal_contact(
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     row.contact = found
     return Status(201, _deal_contact_out(row))
 
@@ -178,14 +163,14 @@ def add_deal_contact(
     summary="Add every key person of the account not yet in the chain",
 )
 def add_key_people(request: HttpRequest, opportunity_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     try:
         deal_contacts_add_key_people(opportunity=opportunity, actor=user)
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, [_deal_contact_out(row) for row in deal_contacts_for(opportunity)])
 
 
@@ -196,7 +181,7 @@ def add_key_people(request: HttpRequest, opportunity_id: int) -> Any:
 def update_deal_contact(
     request: HttpRequest, opportunity_id: int, deal_contact_id: int, payload: DealContactPatchIn
 ) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     row = deal_contact_get_visible(user, opportunity, deal_contact_id)
     data = payload.model_dump(exclude_unset=True)
@@ -206,7 +191,7 @@ def update_deal_contact(
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, _deal_contact_out(updated))
 
 
@@ -214,7 +199,7 @@ def update_deal_contact(
     "/{opportunity_id}/deal-contacts/{deal_contact_id}", response={204: None, 422: ErrorsOut}
 )
 def delete_deal_contact(request: HttpRequest, opportunity_id: int, deal_contact_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     row = deal_contact_get_visible(user, opportunity, deal_contact_id)
     try:
@@ -222,7 +207,7 @@ def delete_deal_contact(request: HttpRequest, opportunity_id: int, deal_contact_
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(204, None)
 
 
@@ -236,7 +221,7 @@ def list_actions(
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     rows = list(action_items_for(opportunity)[offset : offset + limit + 1])
     return {
@@ -251,7 +236,7 @@ def _owner(owner_id: int) -> User | None:
 
 @router.post("/{opportunity_id}/actions", response={201: ActionItemOut, 422: ErrorsOut})
 def create_action(request: HttpRequest, opportunity_id: int, payload: ActionItemCreateIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     data: dict[str, Any] = {
         "title": payload.title,
@@ -263,7 +248,7 @@ def create_action(request: HttpRequest, opportunity_id: int, payload: ActionItem
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, _action_out(item, user))
 
 
@@ -271,7 +256,7 @@ def create_action(request: HttpRequest, opportunity_id: int, payload: ActionItem
 def update_action(
     request: HttpRequest, opportunity_id: int, item_id: int, payload: ActionItemPatchIn
 ) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     item = action_item_get_visible(user, opportunity, item_id)
     data = payload.model_dump(exclude_unset=True)
@@ -283,13 +268,13 @@ def update_action(
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, _action_out(updated, user))
 
 
 @router.delete("/{opportunity_id}/actions/{item_id}", response={204: None, 422: ErrorsOut})
 def delete_action(request: HttpRequest, opportunity_id: int, item_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     item = action_item_get_visible(user, opportunity, item_id)
     try:
@@ -297,7 +282,7 @@ def delete_action(request: HttpRequest, opportunity_id: int, item_id: int) -> An
     except PermissionDenied as error:
         raise _forbidden(error) from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(204, None)
 
 
@@ -306,7 +291,7 @@ def delete_action(request: HttpRequest, opportunity_id: int, item_id: int) -> An
 
 @router.get("/{opportunity_id}/risk", response=RiskOut, summary="Coverage, level and red flags")
 def get_risk(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    opportunity = opportunity_get_visible(_user(request), opportunity_id)
+    opportunity = opportunity_get_visible(api_user(request), opportunity_id)
     risk = deal_risks([opportunity.pk])[opportunity.pk]
     return {
         "opportunity_id": opportunity.pk,

@@ -2,7 +2,7 @@
 the approvals API; these endpoints open, submit and close bids and record their paperwork."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -33,20 +33,11 @@ from kam.bids.services import (
     bid_submit_for_approval,
     negotiation_add,
 )
+from kam.core.api import api_user, validation_errors
 from kam.users.models import User
 
 router = Router(tags=["bids"])
 RESPONSES = {200: BidOut, 403: DetailOut, 422: ErrorsOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _errors(error: ValidationError) -> dict[str, Any]:
-    if hasattr(error, "error_dict"):
-        return {"errors": {key: list(value) for key, value in error.message_dict.items()}}
-    return {"errors": {"__all__": list(error.messages)}}
 
 
 def _out(bid: Bid) -> dict[str, Any]:
@@ -76,14 +67,14 @@ def _out(bid: Bid) -> dict[str, Any]:
 
 
 def _run(request: HttpRequest, bid_id: int, action: Callable[[Bid, User], Any], ok: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     bid = bid_get_visible(user, bid_id)
     try:
         action(bid, user)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(ok, _out(bid_get_visible(user, bid.pk)))
 
 
@@ -91,7 +82,7 @@ def _run(request: HttpRequest, bid_id: int, action: Callable[[Bid, User], Any], 
     "/opportunities/{opportunity_id}", response=BidListOut, summary="Bids of one opportunity"
 )
 def list_bids(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    opportunity = opportunity_get_visible(_user(request), opportunity_id)
+    opportunity = opportunity_get_visible(api_user(request), opportunity_id)
     return {"items": [_out(b) for b in bids_for_opportunity(opportunity)]}
 
 
@@ -101,20 +92,20 @@ def list_bids(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
     summary="Open a bid (one live bid per opportunity)",
 )
 def create_bid(request: HttpRequest, opportunity_id: int, payload: BidIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     try:
         bid = bid_create(opportunity=opportunity, actor=user, data=payload.dict())
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(201, _out(bid_get_visible(user, bid.pk)))
 
 
 @router.get("/{bid_id}", response=BidOut, summary="One bid with its reviews and documents")
 def get_bid(request: HttpRequest, bid_id: int) -> dict[str, Any]:
-    return _out(bid_get_visible(_user(request), bid_id))
+    return _out(bid_get_visible(api_user(request), bid_id))
 
 
 @router.post(

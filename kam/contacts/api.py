@@ -1,6 +1,6 @@
 """/api/contacts: the same people, rules and visibility as the pages (R-API-1)."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
@@ -24,14 +24,9 @@ from kam.contacts.schemas import (
 )
 from kam.contacts.selectors import contact_get_visible, contact_list, score_history
 from kam.contacts.services import CONTACT_FIELDS, contact_create, contact_update
-from kam.users.models import User
+from kam.core.api import api_user, validation_errors
 
 router = Router(tags=["contacts"])
-
-
-def _user(request: HttpRequest) -> User:
-    # TokenAuth has put the token's (active) user on the request.
-    return cast(User, request.user)
 
 
 def _form_data(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
@@ -40,12 +35,6 @@ def _form_data(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     for key, value in payload.items():
         merged["reports_to" if key == "reports_to_id" else key] = value
     return {key: "" if value is None else value for key, value in merged.items()}
-
-
-def _errors(error: ValidationError) -> dict[str, dict[str, list[str]]]:
-    if hasattr(error, "error_dict"):
-        return {"errors": {k: [str(m) for m in v] for k, v in error.message_dict.items()}}
-    return {"errors": {"__all__": [str(m) for m in error.messages]}}
 
 
 def _form_errors(form: ContactForm) -> dict[str, dict[str, list[str]]]:
@@ -68,7 +57,7 @@ def list_contacts(
         "attitude": attitude,
         "q": q,
     }
-    queryset = contact_list(_user(request), filters, "name", cards_only=False)
+    queryset = contact_list(api_user(request), filters, "name", cards_only=False)
     rows = list(queryset[offset : offset + limit + 1])
     return {
         "items": rows[:limit],
@@ -78,14 +67,14 @@ def list_contacts(
 
 @router.get("/{contact_id}", response=ContactDetailOut)
 def get_contact(request: HttpRequest, contact_id: int) -> Contact:
-    contact = contact_get_visible(_user(request), contact_id)
+    contact = contact_get_visible(api_user(request), contact_id)
     contact.score_history = score_history(contact)  # type: ignore[attr-defined]
     return contact
 
 
 @router.post("/", response={201: ContactOut, 422: ErrorOut})
 def create_contact(request: HttpRequest, payload: ContactCreateIn) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     account = get_object_or_404(accounts_visible_to(user), pk=payload.account_id)
     if not account_can_edit(user, account):
         raise HttpError(403, _("你没有权限修改该客户的关键人。"))
@@ -97,7 +86,7 @@ def create_contact(request: HttpRequest, payload: ContactCreateIn) -> Status[Any
     try:
         contact = contact_create(account=account, actor=user, data=form.service_data())
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     return Status(201, contact)
@@ -105,7 +94,7 @@ def create_contact(request: HttpRequest, payload: ContactCreateIn) -> Status[Any
 
 @router.patch("/{contact_id}", response={200: ContactOut, 422: ErrorOut})
 def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatchIn) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     contact = contact_get_visible(user, contact_id)
     if not account_can_edit(user, contact.account):
         raise HttpError(403, _("你没有权限修改该客户的关键人。"))
@@ -123,7 +112,7 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatchI
             data=form.service_data(),
         )
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     return Status(200, updated)

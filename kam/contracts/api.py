@@ -34,8 +34,8 @@ from kam.contracts.services.contracts import (
 )
 from kam.contracts.services.plans import payment_plan_replace
 from kam.contracts.services.signing import contract_submit, payment_plan_change_request
+from kam.core.api import api_user, validation_errors
 from kam.opportunities.selectors import opportunity_get_visible
-from kam.users.models import User
 
 router = Router(tags=["contracts"])
 
@@ -48,18 +48,6 @@ class ContractFilters(Schema):
     account: str | None = None
     limit: int = 50
     offset: int = 0
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {key: list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
 
 
 def _out(contract: Contract) -> dict[str, Any]:
@@ -108,7 +96,7 @@ def _run(call: Callable[[], Any], success: Callable[[Any], Any], code: int = 200
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     return Status(code, success(result))
 
 
@@ -121,7 +109,7 @@ def contract_list_endpoint(request: HttpRequest, filters: Query[ContractFilters]
         "owner": str(filters.owner_id or ""),
         "account": (filters.account or "").strip(),
     }
-    rows = list(contract_list(_user(request), criteria)[offset : offset + limit + 1])
+    rows = list(contract_list(api_user(request), criteria)[offset : offset + limit + 1])
     return {
         "items": [_out(contract) for contract in rows[:limit]],
         "next_offset": offset + limit if len(rows) > limit else None,
@@ -130,12 +118,12 @@ def contract_list_endpoint(request: HttpRequest, filters: Query[ContractFilters]
 
 @router.get("/{contract_id}", response=ContractDetailOut)
 def contract_get_endpoint(request: HttpRequest, contract_id: int) -> Any:
-    return _detail(contract_get_visible(_user(request), contract_id))
+    return _detail(contract_get_visible(api_user(request), contract_id))
 
 
 @router.post("/", response={201: ContractDetailOut, 422: ErrorsOut})
 def contract_create_endpoint(request: HttpRequest, payload: ContractCreateIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     if payload.opportunity_id is not None:
         opportunity = opportunity_get_visible(user, payload.opportunity_id)
         return _run(
@@ -156,7 +144,7 @@ def contract_create_endpoint(request: HttpRequest, payload: ContractCreateIn) ->
 def contract_update_endpoint(
     request: HttpRequest, contract_id: int, payload: ContractPatchIn
 ) -> Any:
-    user = _user(request)
+    user = api_user(request)
     contract = contract_get_visible(user, contract_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
@@ -168,7 +156,7 @@ def contract_update_endpoint(
 
 @router.put("/{contract_id}/plan", response={200: ContractDetailOut, 422: ErrorsOut})
 def plan_replace_endpoint(request: HttpRequest, contract_id: int, payload: PlanIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     contract = contract_get_visible(user, contract_id)
     rows = [row.model_dump() for row in payload.milestones]
     return _run(
@@ -181,7 +169,7 @@ def plan_replace_endpoint(request: HttpRequest, contract_id: int, payload: PlanI
 
 @router.post("/{contract_id}/submit", response={201: ApprovalRefOut, 422: ErrorsOut})
 def submit_endpoint(request: HttpRequest, contract_id: int, payload: SubmitIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     contract = contract_get_visible(user, contract_id)
     return _run(
         lambda: contract_submit(
@@ -194,7 +182,7 @@ def submit_endpoint(request: HttpRequest, contract_id: int, payload: SubmitIn) -
 
 @router.post("/{contract_id}/delivery", response={200: ContractDetailOut, 422: ErrorsOut})
 def delivery_endpoint(request: HttpRequest, contract_id: int, payload: EventIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     contract = contract_get_visible(user, contract_id)
     return _run(
         lambda: contract_record_delivery(
@@ -206,7 +194,7 @@ def delivery_endpoint(request: HttpRequest, contract_id: int, payload: EventIn) 
 
 @router.post("/{contract_id}/acceptance", response={200: ContractDetailOut, 422: ErrorsOut})
 def acceptance_endpoint(request: HttpRequest, contract_id: int, payload: EventIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     contract = contract_get_visible(user, contract_id)
     return _run(
         lambda: contract_record_acceptance(
@@ -218,7 +206,7 @@ def acceptance_endpoint(request: HttpRequest, contract_id: int, payload: EventIn
 
 @router.post("/{contract_id}/plan-change", response={201: ApprovalRefOut, 422: ErrorsOut})
 def plan_change_endpoint(request: HttpRequest, contract_id: int, payload: PlanChangeIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     contract = contract_get_visible(user, contract_id)
     rows = [row.model_dump() for row in payload.milestones]
     return _run(

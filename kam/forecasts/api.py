@@ -1,26 +1,22 @@
 """/api/forecasts — the same selectors as the pages; amounts are strings (R-API-1)."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from kam.core.api import api_user, validation_errors
 from kam.forecasts.accuracy import forecast_snapshots_visible
 from kam.forecasts.enums import REPORTED_CATEGORIES, ForecastGroup
 from kam.forecasts.models import ForecastSnapshot
 from kam.forecasts.periods import Period, period_parse
 from kam.forecasts.schemas import ErrorsOut, ForecastOut, SnapshotListOut
 from kam.forecasts.selectors import ForecastFigures, forecast_for
-from kam.users.models import User
 
 router = Router(tags=["forecasts"])
 MAX_LIMIT = 500
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _figures(figures: ForecastFigures) -> dict[str, Any]:
@@ -45,10 +41,6 @@ def _period_out(period: Period) -> dict[str, Any]:
     return {"key": period.key, "start": period.start, "end": period.end}
 
 
-def _errors(error: ValidationError) -> dict[str, Any]:
-    return {"errors": {key: list(value) for key, value in error.message_dict.items()}}
-
-
 class ForecastFilters(Schema):
     period: str = ""
     group: str = ForecastGroup.REP
@@ -63,12 +55,12 @@ def get_forecast(request: HttpRequest, filters: Query[ForecastFilters]) -> Any:
     try:
         period = period_parse(filters.period)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     if filters.group not in ForecastGroup.values:
         return Status(
             422, {"errors": {"group": [_("分组只能是 rep（按销售）或 team（按团队）。")]}}
         )
-    forecast = forecast_for(_user(request), period, filters.group)
+    forecast = forecast_for(api_user(request), period, filters.group)
     return {
         "period": _period_out(period),
         "group": forecast.group,
@@ -109,10 +101,10 @@ def list_snapshots(request: HttpRequest, filters: Query[SnapshotFilters]) -> Any
     try:
         period = period_parse(filters.period)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
-    rows = forecast_snapshots_visible(_user(request), period)
+    rows = forecast_snapshots_visible(api_user(request), period)
     page = list(rows[offset : offset + limit + 1])
     return {
         "items": [_snapshot_out(row) for row in page[:limit]],

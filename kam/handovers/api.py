@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from kam.core.api import api_user, validation_errors
 from kam.handovers.enums import ItemKind
 from kam.handovers.models import Handover, HandoverItem
 from kam.handovers.rules import handover_sees_all_items
@@ -41,18 +42,6 @@ MAX_LIMIT = 100
 class ListFilters(Schema):
     limit: int = 50
     offset: int = 0
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {key: list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
 
 
 def _ref(user: User) -> dict[str, Any]:
@@ -141,20 +130,20 @@ def _detail(actor: User, handover: Handover) -> dict[str, Any]:
 def handover_list_endpoint(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
-    rows = list(handover_list(_user(request))[offset : offset + limit + 1])
+    rows = list(handover_list(api_user(request))[offset : offset + limit + 1])
     return {"items": [_handover_out(h) for h in rows[:limit]], "has_next": len(rows) > limit}
 
 
 @router.post("/preview", response={200: PreviewOut, 422: ErrorsOut})
 def handover_preview_endpoint(request: HttpRequest, payload: AssignmentsIn) -> Any:
-    actor = _user(request)
+    actor = api_user(request)
     from_user = handover_user_get(actor, payload.from_user_id)
     try:
         preview = handover_preview(
             from_user=from_user, assignments=_assignments(payload), actor=actor
         )
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Forbidden") from error
     return _preview_out(preview)
@@ -162,7 +151,7 @@ def handover_preview_endpoint(request: HttpRequest, payload: AssignmentsIn) -> A
 
 @router.post("/", response={201: HandoverOut, 422: ErrorsOut})
 def handover_execute_endpoint(request: HttpRequest, payload: ExecuteIn) -> Any:
-    actor = _user(request)
+    actor = api_user(request)
     from_user = handover_user_get(actor, payload.from_user_id)
     try:
         handover = handover_execute(
@@ -173,7 +162,7 @@ def handover_execute_endpoint(request: HttpRequest, payload: ExecuteIn) -> Any:
             fingerprint=payload.fingerprint,
         )
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Forbidden") from error
     return Status(201, _detail(actor, handover_get_visible(actor, handover.pk)))
@@ -181,18 +170,18 @@ def handover_execute_endpoint(request: HttpRequest, payload: ExecuteIn) -> Any:
 
 @router.get("/{handover_id}", response=HandoverOut)
 def handover_get_endpoint(request: HttpRequest, handover_id: int) -> dict[str, Any]:
-    actor = _user(request)
+    actor = api_user(request)
     return _detail(actor, handover_get_visible(actor, handover_id))
 
 
 @router.post("/{handover_id}/reverse", response={201: HandoverOut, 422: ErrorsOut})
 def handover_reverse_endpoint(request: HttpRequest, handover_id: int, payload: ReverseIn) -> Any:
-    actor = _user(request)
+    actor = api_user(request)
     handover = handover_get_visible(actor, handover_id)
     try:
         reversal = handover_reverse(handover=handover, actor=actor, note=payload.note)
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Forbidden") from error
     return Status(201, _detail(actor, handover_get_visible(actor, reversal.pk)))
@@ -200,12 +189,12 @@ def handover_reverse_endpoint(request: HttpRequest, handover_id: int, payload: R
 
 @router.post("/deactivate/{user_id}", response={200: DeactivateOut, 422: ErrorsOut})
 def user_deactivate_endpoint(request: HttpRequest, user_id: int, payload: DeactivateIn) -> Any:
-    actor = _user(request)
+    actor = api_user(request)
     user = handover_user_get(actor, user_id)
     try:
         result = user_deactivate(user=user, actor=actor, force=payload.force)
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Forbidden") from error
     return {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from kam.core.api import api_user, validation_errors
 from kam.intents.models import IntentThresholds
 from kam.intents.schemas import BoardOut, ErrorsOut, HistoryOut, ThresholdsIn, ThresholdsOut
 from kam.intents.selectors import (
@@ -22,21 +23,14 @@ from kam.intents.selectors import (
 from kam.intents.services import intent_thresholds_update
 from kam.leads.selectors import lead_get_visible
 from kam.opportunities.selectors import opportunity_get_visible
-from kam.users.models import User
 
 router = Router(tags=["intents"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
 
 
 @router.get("/board", response=BoardOut)
 def board_endpoint(request: HttpRequest, team_id: int | None = None) -> dict[str, Any]:
     """Per rep in the caller's scope: open A/B/C counts and the A-class deals and leads."""
-    user = _user(request)
+    user = api_user(request)
     team = board_teams(user).filter(pk=team_id).first() if team_id is not None else None
     if team_id is not None and team is None:
         return {"reps": []}
@@ -60,7 +54,7 @@ def _history(subject_class: str, changes: Any, **extra: Any) -> dict[str, Any]:
 
 @router.get("/opportunities/{opportunity_id}/history", response=HistoryOut)
 def opportunity_history_endpoint(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    opportunity = opportunity_get_visible(_user(request), opportunity_id)
+    opportunity = opportunity_get_visible(api_user(request), opportunity_id)
     today = timezone.localdate()
     return _history(
         opportunity.intent_class,
@@ -74,7 +68,7 @@ def opportunity_history_endpoint(request: HttpRequest, opportunity_id: int) -> d
 
 @router.get("/leads/{lead_id}/history", response=HistoryOut)
 def lead_history_endpoint(request: HttpRequest, lead_id: int) -> dict[str, Any]:
-    lead = lead_get_visible(_user(request), lead_id)
+    lead = lead_get_visible(api_user(request), lead_id)
     return _history(lead.intent_class, intent_history(lead=lead))
 
 
@@ -86,8 +80,8 @@ def thresholds_endpoint(request: HttpRequest) -> IntentThresholds:
 @router.put("/thresholds", response={200: ThresholdsOut, 422: ErrorsOut})
 def thresholds_update_endpoint(request: HttpRequest, payload: ThresholdsIn) -> Any:
     try:
-        return intent_thresholds_update(actor=_user(request), values=payload.model_dump())
+        return intent_thresholds_update(actor=api_user(request), values=payload.model_dump())
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": error.message_dict})
+        return Status(422, {"errors": validation_errors(error)})

@@ -1,7 +1,7 @@
 """/api/interactions — the same forms, services and selectors as the pages (R-API-1)."""
 
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from kam.accounts.selectors import account_get_visible
 from kam.contacts.selectors import contacts_visible_to
+from kam.core.api import api_user, validation_errors
 from kam.interactions.forms import InteractionForm, interaction_initial
 from kam.interactions.models import Interaction
 from kam.interactions.rules import interaction_can_edit, interaction_can_log
@@ -35,11 +36,6 @@ from kam.users.models import User
 router = Router(tags=["interactions"])
 
 MAX_LIMIT = 100
-
-
-def _user(request: HttpRequest) -> User:
-    # TokenAuth has put the token's (active) user on the request.
-    return cast(User, request.user)
 
 
 def _person(obj: Any) -> dict[str, Any] | None:
@@ -75,12 +71,6 @@ def _out(interaction: Interaction, *, with_attachments: bool = False) -> dict[st
     return data
 
 
-def _errors(error: ValidationError) -> dict[str, Any]:
-    if hasattr(error, "error_dict"):
-        return {"errors": {key: list(value) for key, value in error.message_dict.items()}}
-    return {"errors": {"__all__": list(error.messages)}}
-
-
 def _form(user: User, account: Any, data: dict[str, Any], instance: Any = None) -> InteractionForm:
     """The page's form, accepting any active colleague and any visible contact."""
     return InteractionForm(
@@ -108,7 +98,7 @@ def list_interactions(request: HttpRequest, filters: Query[ListFilters]) -> dict
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
     rows = interaction_list(
-        _user(request),
+        api_user(request),
         kind=filters.kind,
         account_id=filters.account_id,
         author_id=filters.created_by_id,
@@ -124,7 +114,7 @@ def list_interactions(request: HttpRequest, filters: Query[ListFilters]) -> dict
 
 @router.get("/timeline/{account_id}", response={200: TimelineOut}, summary="The account's timeline")
 def timeline(request: HttpRequest, account_id: int, before: datetime | None = None) -> Any:
-    account = account_get_visible(_user(request), account_id)
+    account = account_get_visible(api_user(request), account_id)
     items = account_timeline(account=account, before=before, limit=TIMELINE_LIMIT + 1)
     shown = items[:TIMELINE_LIMIT]
     return {
@@ -145,7 +135,7 @@ def timeline(request: HttpRequest, account_id: int, before: datetime | None = No
 
 @router.get("/{interaction_id}", response=InteractionOut, summary="One interaction")
 def get_interaction(request: HttpRequest, interaction_id: int) -> dict[str, Any]:
-    return _out(interaction_get_detail(_user(request), interaction_id), with_attachments=True)
+    return _out(interaction_get_detail(api_user(request), interaction_id), with_attachments=True)
 
 
 @router.post(
@@ -154,7 +144,7 @@ def get_interaction(request: HttpRequest, interaction_id: int) -> dict[str, Any]
     summary="Log an interaction (attachments go through the page)",
 )
 def create_interaction(request: HttpRequest, payload: InteractionIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     account = account_get_visible(user, payload.account_id)
     if not interaction_can_log(user, account):
         raise HttpError(403, "你不能在该客户下记录拜访。")
@@ -173,7 +163,7 @@ def create_interaction(request: HttpRequest, payload: InteractionIn) -> Any:
             their_participants=form.cleaned_data["their_participants"],
         )
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Forbidden") from error
     return Status(201, _out(interaction_get_detail(user, interaction.pk), with_attachments=True))
@@ -185,7 +175,7 @@ def create_interaction(request: HttpRequest, payload: InteractionIn) -> Any:
     summary="Change an interaction (send the version you based the change on)",
 )
 def update_interaction(request: HttpRequest, interaction_id: int, payload: InteractionPatch) -> Any:
-    user = _user(request)
+    user = api_user(request)
     interaction = interaction_get_detail(user, interaction_id)
     if not interaction_can_edit(user, interaction):
         raise HttpError(403, "你不能修改这条拜访记录。")
@@ -209,7 +199,7 @@ def update_interaction(request: HttpRequest, interaction_id: int, payload: Inter
             else None,
         )
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Forbidden") from error
     return Status(200, _out(interaction_get_detail(user, interaction.pk), with_attachments=True))

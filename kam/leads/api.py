@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kam.accounts.models import Account
+from kam.core.api import api_user, validation_errors
 from kam.leads.models import Lead, LeadFollowUp
 from kam.leads.schemas import (
     ApprovalRefOut,
@@ -50,18 +51,6 @@ class LeadFilters(Schema):
     offset: int = 0
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {API_NAMES.get(key, key): list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
-
-
 def _service_data(values: dict[str, Any]) -> dict[str, Any]:
     """API ids → the objects the services take; an unknown id becomes an invalid value the
     service rejects by field name."""
@@ -94,31 +83,31 @@ def lead_list_endpoint(request: HttpRequest, filters: Query[LeadFilters]) -> dic
         "source": filters.source or "",
         "owner": str(filters.owner_id or ""),
     }
-    rows = list(lead_list(_user(request), criteria)[offset : offset + limit + 1])
+    rows = list(lead_list(api_user(request), criteria)[offset : offset + limit + 1])
     return {"items": rows[:limit], "next_offset": offset + limit if len(rows) > limit else None}
 
 
 @router.get("/{lead_id}", response=LeadOut)
 def lead_get_endpoint(request: HttpRequest, lead_id: int) -> Lead:
-    return lead_get_visible(_user(request), lead_id)
+    return lead_get_visible(api_user(request), lead_id)
 
 
 @router.post("/", response={201: LeadOut, 422: ErrorsOut})
 def lead_create_endpoint(request: HttpRequest, payload: LeadCreateIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     values = payload.model_dump()
     if values["owner_id"] is None:
         values.pop("owner_id")
     try:
         lead = lead_create(actor=user, data=_service_data(values))
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, lead)
 
 
 @router.patch("/{lead_id}", response={200: LeadOut, 422: ErrorsOut})
 def lead_update_endpoint(request: HttpRequest, lead_id: int, payload: LeadPatchIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     lead = lead_get_visible(user, lead_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
@@ -127,31 +116,31 @@ def lead_update_endpoint(request: HttpRequest, lead_id: int, payload: LeadPatchI
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, lead)
 
 
 @router.get("/{lead_id}/follow-ups", response=list[FollowUpOut])
 def follow_up_list_endpoint(request: HttpRequest, lead_id: int) -> list[LeadFollowUp]:
-    return list(lead_follow_ups(lead_get_visible(_user(request), lead_id)))
+    return list(lead_follow_ups(lead_get_visible(api_user(request), lead_id)))
 
 
 @router.post("/{lead_id}/follow-ups", response={201: FollowUpOut, 422: ErrorsOut})
 def follow_up_add_endpoint(request: HttpRequest, lead_id: int, payload: FollowUpIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     lead = lead_get_visible(user, lead_id)
     try:
         follow_up = lead_follow_up_add(lead=lead, actor=user, **payload.model_dump())
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, follow_up)
 
 
 @router.post("/{lead_id}/disqualify", response={200: LeadOut, 422: ErrorsOut})
 def lead_disqualify_endpoint(request: HttpRequest, lead_id: int, payload: DisqualifyIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     lead = lead_get_visible(user, lead_id)
     try:
         lead = lead_disqualify(
@@ -160,7 +149,7 @@ def lead_disqualify_endpoint(request: HttpRequest, lead_id: int, payload: Disqua
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, lead)
 
 
@@ -170,7 +159,7 @@ def lead_disqualify_endpoint(request: HttpRequest, lead_id: int, payload: Disqua
     summary="Convert into an opportunity; 422 lists the BANT items not confirmed (R-LEAD-3)",
 )
 def lead_convert_endpoint(request: HttpRequest, lead_id: int, payload: ConvertIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     lead = lead_get_visible(user, lead_id)
     try:
         opportunity = lead_convert(
@@ -179,9 +168,11 @@ def lead_convert_endpoint(request: HttpRequest, lead_id: int, payload: ConvertIn
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except BantIncomplete as error:
-        return Status(422, {"errors": _errors(error), "missing": error.missing})
+        return Status(
+            422, {"errors": validation_errors(error, API_NAMES), "missing": error.missing}
+        )
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error), "missing": []})
+        return Status(422, {"errors": validation_errors(error, API_NAMES), "missing": []})
     return Status(
         201,
         {
@@ -198,7 +189,7 @@ def lead_convert_endpoint(request: HttpRequest, lead_id: int, payload: ConvertIn
     summary="Ask for an approval to convert a lead whose BANT is incomplete",
 )
 def lead_override_endpoint(request: HttpRequest, lead_id: int, payload: OverrideIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     lead = lead_get_visible(user, lead_id)
     try:
         approval = lead_convert_override_request(
@@ -211,5 +202,5 @@ def lead_override_endpoint(request: HttpRequest, lead_id: int, payload: Override
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, {"approval_id": approval.pk, "status": approval.status})

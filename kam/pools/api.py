@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from kam.accounts.models import Account
 from kam.accounts.selectors import account_get_visible
+from kam.core.api import api_user, validation_errors
 from kam.pools.models import Pool, PoolEvent
 from kam.pools.rules import pool_can_configure
 from kam.pools.schemas import (
@@ -57,18 +58,6 @@ class PageQuery(Schema):
     offset: int = 0
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {key: list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
-
-
 def _page(rows: Any, limit: int, offset: int) -> dict[str, Any]:
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
@@ -89,12 +78,12 @@ def _teams(ids: list[int]) -> list[Team]:
 
 @router.get("/", response=list[PoolOut])
 def pool_list_endpoint(request: HttpRequest) -> list[Pool]:
-    return list(pools_all()) if pool_can_configure(_user(request)) else pools_active()
+    return list(pools_all()) if pool_can_configure(api_user(request)) else pools_active()
 
 
 @router.post("/", response={201: PoolOut, 422: ErrorsOut})
 def pool_create_endpoint(request: HttpRequest, payload: PoolIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     values = payload.model_dump(exclude={"team_ids", "rules"})
     try:
         pool = pool_create(actor=user, data=values, teams=_teams(payload.team_ids))
@@ -102,18 +91,18 @@ def pool_create_endpoint(request: HttpRequest, payload: PoolIn) -> Any:
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     return Status(201, pool_get(pool.pk))
 
 
 @router.get("/mine", response=PoolAccountListOut)
 def mine_endpoint(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
-    return _page(protections_of(_user(request)), page.limit, page.offset)
+    return _page(protections_of(api_user(request)), page.limit, page.offset)
 
 
 @router.patch("/{pool_id}", response={200: PoolOut, 422: ErrorsOut})
 def pool_update_endpoint(request: HttpRequest, pool_id: int, payload: PoolPatchIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     pool = pool_get(pool_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version", "team_ids", "rules"})
     try:
@@ -126,7 +115,7 @@ def pool_update_endpoint(request: HttpRequest, pool_id: int, payload: PoolPatchI
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     return Status(200, pool_get(pool.pk))
 
 
@@ -136,12 +125,12 @@ def pool_accounts_endpoint(
 ) -> dict[str, Any]:
     pool = pool_get(pool_id)
     criteria = filters.model_dump(exclude={"limit", "offset"}, exclude_none=True)
-    return _page(pool_accounts(_user(request), pool, criteria), filters.limit, filters.offset)
+    return _page(pool_accounts(api_user(request), pool, criteria), filters.limit, filters.offset)
 
 
 @router.post("/accounts/{account_id}/claim", response={200: ClaimOut, 409: RefusedOut})
 def claim_endpoint(request: HttpRequest, account_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     account = account_get_visible(user, account_id)
     try:
         return Status(200, pool_claim(account_id=account.pk, actor=user))
@@ -155,7 +144,7 @@ def claim_endpoint(request: HttpRequest, account_id: int) -> Any:
     "/accounts/{account_id}/release", response={200: ClaimOut, 409: RefusedOut, 422: ErrorsOut}
 )
 def release_endpoint(request: HttpRequest, account_id: int, payload: ReleaseIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     account = account_get_visible(user, account_id)
     try:
         account = pool_release(
@@ -165,14 +154,14 @@ def release_endpoint(request: HttpRequest, account_id: int, payload: ReleaseIn) 
         raise HttpError(403, str(error)) from error
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            return Status(422, {"errors": _errors(error)})
+            return Status(422, {"errors": validation_errors(error)})
         return Status(409, {"detail": " ".join(error.messages), "code": error.code or ""})
     return Status(200, account)
 
 
 @router.post("/accounts/{account_id}/assign", response={200: ClaimOut, 422: ErrorsOut})
 def assign_endpoint(request: HttpRequest, account_id: int, payload: AssignIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     account = account_get_visible(user, account_id)
     to_user = User.objects.filter(pk=payload.to_user_id).first()
     if to_user is None:
@@ -184,11 +173,11 @@ def assign_endpoint(request: HttpRequest, account_id: int, payload: AssignIn) ->
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     return Status(200, Account.objects.get(pk=account.pk))
 
 
 @router.get("/accounts/{account_id}/events", response=list[PoolEventOut])
 def events_endpoint(request: HttpRequest, account_id: int) -> list[PoolEvent]:
-    account = account_get_visible(_user(request), account_id)
+    account = account_get_visible(api_user(request), account_id)
     return list(account_pool_events(account)[:200])

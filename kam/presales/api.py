@@ -2,13 +2,14 @@
 approvals API's job; these endpoints create, submit, dispatch and log hours."""
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from kam.core.api import api_user, validation_errors
 from kam.presales.models import HoursLog, PresalesRequest
 from kam.presales.rates import hourly_rate, hours_cost
 from kam.presales.schemas import (
@@ -46,16 +47,6 @@ MAX_LIMIT = 100
 ERRORS = {403: DetailOut, 422: ErrorsOut}
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _errors(error: ValidationError) -> dict[str, Any]:
-    if hasattr(error, "error_dict"):
-        return {"errors": {key: list(value) for key, value in error.message_dict.items()}}
-    return {"errors": {"__all__": list(error.messages)}}
-
-
 def _out(item: PresalesRequest) -> dict[str, Any]:
     approved = getattr(item, "approved_hours", None)
     return {
@@ -88,7 +79,7 @@ def _hours_out(log: HoursLog) -> dict[str, Any]:
     summary="Pre-sales requests of one opportunity",
 )
 def list_requests(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    opportunity = opportunity_get_visible(_user(request), opportunity_id)
+    opportunity = opportunity_get_visible(api_user(request), opportunity_id)
     return {"items": [_out(r) for r in presales_requests_for_opportunity(opportunity)]}
 
 
@@ -98,7 +89,7 @@ def list_requests(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
     summary="Request pre-sales support (optionally submit it to approval at once)",
 )
 def create_request(request: HttpRequest, opportunity_id: int, payload: PresalesRequestIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, opportunity_id)
     data = payload.dict()
     submit = data.pop("submit")
@@ -109,13 +100,13 @@ def create_request(request: HttpRequest, opportunity_id: int, payload: PresalesR
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(201, _out(presales_request_get_visible(user, created.pk)))
 
 
 @router.get("/requests/{request_id}", response=PresalesRequestOut, summary="One request")
 def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    return _out(presales_request_get_visible(_user(request), request_id))
+    return _out(presales_request_get_visible(api_user(request), request_id))
 
 
 @router.post(
@@ -124,14 +115,14 @@ def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
     summary="Submit a draft or rejected request to approval",
 )
 def submit_request(request: HttpRequest, request_id: int, payload: VersionIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     item = presales_request_get_visible(user, request_id)
     try:
         presales_request_submit(request=item, actor=user, version=payload.version)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(200, _out(presales_request_get_visible(user, item.pk)))
 
 
@@ -141,7 +132,7 @@ def submit_request(request: HttpRequest, request_id: int, payload: VersionIn) ->
     summary="Assign pre-sales people to an approved request",
 )
 def dispatch_request(request: HttpRequest, request_id: int, payload: DispatchIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     item = presales_request_get_visible(user, request_id)
     people = list(User.objects.filter(pk__in=payload.user_ids))
     if len(people) != len(set(payload.user_ids)):
@@ -151,7 +142,7 @@ def dispatch_request(request: HttpRequest, request_id: int, payload: DispatchIn)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(200, _out(presales_request_get_visible(user, item.pk)))
 
 
@@ -161,7 +152,7 @@ def dispatch_request(request: HttpRequest, request_id: int, payload: DispatchIn)
     summary="Log hours on an assignment of yours",
 )
 def log_hours(request: HttpRequest, assignment_id: int, payload: HoursIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     assignment = presales_assignment_get_visible(user, assignment_id)
     try:
         log = hours_log_create(
@@ -174,7 +165,7 @@ def log_hours(request: HttpRequest, assignment_id: int, payload: HoursIn) -> Any
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(201, _hours_out(log))
 
 
@@ -184,14 +175,14 @@ def log_hours(request: HttpRequest, assignment_id: int, payload: HoursIn) -> Any
     summary="Send your unconfirmed hours of an assignment for confirmation",
 )
 def submit_hours(request: HttpRequest, assignment_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     assignment = presales_assignment_get_visible(user, assignment_id)
     try:
         approval = hours_submit(assignment=assignment, actor=user)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     return Status(201, {"approval_id": approval.pk, "status": approval.status})
 
 
@@ -208,7 +199,7 @@ def costs(request: HttpRequest, filters: Query[CostFilters]) -> dict[str, Any]:
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
     rows = presales_cost_rows(
-        _user(request),
+        api_user(request),
         date_from=filters.date_from,
         date_to=filters.date_to,
         team_id=filters.team_id,

@@ -1,12 +1,13 @@
 """/api/products — the same forms, services and selectors as the pages (R-API-1)."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from kam.core.api import api_user, validation_errors
 from kam.products.forms import ProductForm, product_initial
 from kam.products.models import Product
 from kam.products.rules import catalogue_manageable_by
@@ -20,16 +21,11 @@ from kam.products.schemas import (
 )
 from kam.products.selectors import product_get, products_list
 from kam.products.services import product_create, product_update
-from kam.users.models import User
 
 router = Router(tags=["products"])
 
 MAX_LIMIT = 100
 FORBIDDEN = "只有管理员和总经理可以维护产品目录。"
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _out(product: Product) -> dict[str, Any]:
@@ -40,12 +36,6 @@ def _out(product: Product) -> dict[str, Any]:
         "tax_rate": f"{product.tax_rate:.2f}", "description": product.description,
         "active": product.active, "version": product.version,
     }  # fmt: skip
-
-
-def _errors(error: ValidationError) -> dict[str, Any]:
-    if hasattr(error, "error_dict"):
-        return {"errors": {key: list(value) for key, value in error.message_dict.items()}}
-    return {"errors": {"__all__": list(error.messages)}}
 
 
 def _form_errors(form: ProductForm) -> dict[str, Any]:
@@ -84,7 +74,7 @@ def get_product(request: HttpRequest, product_id: int) -> dict[str, Any]:
     summary="Add a product (admins and the GM)",
 )
 def create_product(request: HttpRequest, payload: ProductIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     if not catalogue_manageable_by(user):
         raise HttpError(403, FORBIDDEN)
     data = payload.dict()
@@ -95,7 +85,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Any:
     try:
         product = product_create(**form.service_data(), actor=user)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, FORBIDDEN) from error
     return Status(201, _out(product_get(product.pk)))
@@ -107,7 +97,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Any:
     summary="Change a product (send the version you based the change on)",
 )
 def update_product(request: HttpRequest, product_id: int, payload: ProductPatch) -> Any:
-    user = _user(request)
+    user = api_user(request)
     product = product_get(product_id)
     if not catalogue_manageable_by(user):
         raise HttpError(403, FORBIDDEN)
@@ -128,7 +118,7 @@ def update_product(request: HttpRequest, product_id: int, payload: ProductPatch)
             reason=payload.reason,
         )
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, FORBIDDEN) from error
     return Status(200, _out(product_get(product.pk)))

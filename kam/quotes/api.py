@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from kam.core.api import api_user, validation_errors
 from kam.quotes.models import DeliveryReview, QuoteVersion
 from kam.quotes.pdf import quote_pdf
 from kam.quotes.schemas import (
@@ -42,24 +43,14 @@ MAX_LIMIT = 100
 RESPONSES = {200: QuoteOut, 403: DetailOut, 409: ErrorsOut, 422: ErrorsOut}
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> Any:
+def _error_status(error: ValidationError) -> Any:
     """422 with the messages by field; a stale version is a 409 with the standard message."""
-    if hasattr(error, "error_dict"):
-        body = {"errors": {k: list(v) for k, v in error.message_dict.items()}}
-    else:
-        body = {"errors": {"__all__": list(error.messages)}}
     stale = (
         any(e.code == "stale" for e in error.error_list)
         if not hasattr(error, "error_dict")
         else any(e.code == "stale" for errors in error.error_dict.values() for e in errors)
     )
-    return Status(409 if stale else 422, body)
+    return Status(409 if stale else 422, {"errors": validation_errors(error)})
 
 
 def _review_out(review: DeliveryReview) -> dict[str, Any]:
@@ -121,7 +112,7 @@ class ListFilters(Schema):
 
 @router.get("/", response=QuoteListOut, summary="The quote versions of one opportunity")
 def list_quotes(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
-    opportunity = opportunity_get_visible(_user(request), filters.opportunity_id)
+    opportunity = opportunity_get_visible(api_user(request), filters.opportunity_id)
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
     rows = list(quotes_for_opportunity(opportunity)[offset : offset + limit + 1])
@@ -137,7 +128,7 @@ def list_quotes(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, 
     summary="A new version built from the opportunity's current lines",
 )
 def create_quote(request: HttpRequest, payload: QuoteCreateIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     opportunity = opportunity_get_visible(user, payload.opportunity_id)
     data = payload.dict(exclude={"opportunity_id"}, exclude_unset=True)
     if data.get("valid_until", 0) is None:
@@ -147,18 +138,18 @@ def create_quote(request: HttpRequest, payload: QuoteCreateIn) -> Any:
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return _errors(error)
+        return _error_status(error)
     return Status(201, _fresh(user, quote))
 
 
 @router.get("/{quote_id}", response=QuoteOut, summary="One version with lines and reviews")
 def get_quote(request: HttpRequest, quote_id: int) -> dict[str, Any]:
-    return _out(quote_get_visible(_user(request), quote_id))
+    return _out(quote_get_visible(api_user(request), quote_id))
 
 
 @router.patch("/{quote_id}", response=RESPONSES, summary="Change a draft's terms")
 def update_quote(request: HttpRequest, quote_id: int, payload: QuoteTermsPatch) -> Any:
-    user = _user(request)
+    user = api_user(request)
     quote = quote_get_visible(user, quote_id)
     data = payload.dict(exclude={"version"}, exclude_unset=True)
     try:
@@ -166,21 +157,21 @@ def update_quote(request: HttpRequest, quote_id: int, payload: QuoteTermsPatch) 
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return _errors(error)
+        return _error_status(error)
     return Status(200, _fresh(user, quote))
 
 
 def _transition(
     request: HttpRequest, quote_id: int, payload: VersionIn, service: Callable[..., QuoteVersion]
 ) -> Any:
-    user = _user(request)
+    user = api_user(request)
     quote = quote_get_visible(user, quote_id)
     try:
         service(quote=quote, actor=user, version=payload.version)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return _errors(error)
+        return _error_status(error)
     return Status(200, _fresh(user, quote))
 
 
@@ -211,20 +202,20 @@ def accept_quote(request: HttpRequest, quote_id: int, payload: VersionIn) -> Any
     summary="The delivery manager's review of scope, workload and price",
 )
 def review_quote(request: HttpRequest, quote_id: int, payload: ReviewIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     quote = quote_get_visible(user, quote_id)
     try:
         review = quote_review_record(quote=quote, actor=user, data=payload.dict())
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return _errors(error)
+        return _error_status(error)
     return Status(201, _review_out(review))
 
 
 @router.get("/{quote_id}/pdf", summary="The printable quote (application/pdf)")
 def quote_pdf_download(request: HttpRequest, quote_id: int) -> HttpResponse:
-    quote = quote_get_visible(_user(request), quote_id)
+    quote = quote_get_visible(api_user(request), quote_id)
     response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="quote-{quote.number}.pdf"'
     return response

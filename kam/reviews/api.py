@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kam.accounts.models import Account
+from kam.core.api import api_user, validation_errors
 from kam.reviews.models import CoachingNote, ReviewItem, ReviewSheet
 from kam.reviews.schemas import (
     CoachingIn,
@@ -42,11 +43,12 @@ from kam.reviews.services.coaching import (
     coaching_note_update,
 )
 from kam.reviews.services.sheets import review_comment_add, review_item_note, review_sheet_file
-from kam.users.models import User
 
 router = Router(tags=["reviews"])
 
 MAX_LIMIT = 100
+# Service field name → API field name, so errors name what the client sent.
+API_NAMES = {"account": "account_id", "rep": "rep_id", "item": "item_id"}
 
 
 class SheetFilters(Schema):
@@ -61,19 +63,6 @@ class CoachingFilters(Schema):
     open: bool = False
     limit: int = 50
     offset: int = 0
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        names = {"account": "account_id", "rep": "rep_id", "item": "item_id"}
-        return {names.get(key, key): list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
 
 
 def _page(rows: Any, limit: int, offset: int) -> dict[str, Any]:
@@ -101,31 +90,31 @@ def _sheet_out(sheet: ReviewSheet) -> dict[str, Any]:
 
 @router.get("/sheets", response=SheetListOut)
 def sheet_list_endpoint(request: HttpRequest, filters: Query[SheetFilters]) -> dict[str, Any]:
-    rows = review_sheet_list(_user(request), day=filters.day, rep_id=filters.rep_id)
+    rows = review_sheet_list(api_user(request), day=filters.day, rep_id=filters.rep_id)
     return _page(rows, filters.limit, filters.offset)
 
 
 @router.get("/sheets/{sheet_id}", response=SheetOut)
 def sheet_get_endpoint(request: HttpRequest, sheet_id: int) -> dict[str, Any]:
-    return _sheet_out(review_sheet_get_visible(_user(request), sheet_id))
+    return _sheet_out(review_sheet_get_visible(api_user(request), sheet_id))
 
 
 @router.post("/items/{item_id}/note", response={200: ItemOut, 422: ErrorsOut})
 def item_note_endpoint(request: HttpRequest, item_id: int, payload: NoteIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     item = review_item_get_visible(user, item_id)
     try:
         item = review_item_note(item=item, actor=user, **payload.model_dump())
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, item)
 
 
 @router.post("/sheets/{sheet_id}/file", response={200: SheetOut, 422: ErrorsOut})
 def sheet_file_endpoint(request: HttpRequest, sheet_id: int, payload: FileIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     sheet = review_sheet_get_visible(user, sheet_id)
     try:
         sheet = review_sheet_file(
@@ -134,13 +123,13 @@ def sheet_file_endpoint(request: HttpRequest, sheet_id: int, payload: FileIn) ->
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, _sheet_out(sheet))
 
 
 @router.post("/sheets/{sheet_id}/comments", response={201: CommentOut, 422: ErrorsOut})
 def comment_add_endpoint(request: HttpRequest, sheet_id: int, payload: CommentIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     sheet = review_sheet_get_visible(user, sheet_id)
     item = (
         get_object_or_404(ReviewItem, pk=payload.item_id, sheet=sheet)
@@ -152,7 +141,7 @@ def comment_add_endpoint(request: HttpRequest, sheet_id: int, payload: CommentIn
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, comment)
 
 
@@ -169,18 +158,18 @@ def _coaching_data(values: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/coaching", response=CoachingListOut)
 def coaching_list_endpoint(request: HttpRequest, filters: Query[CoachingFilters]) -> dict[str, Any]:
-    rows = coaching_note_list(_user(request), rep_id=filters.rep_id, open_only=filters.open)
+    rows = coaching_note_list(api_user(request), rep_id=filters.rep_id, open_only=filters.open)
     return _page(rows, filters.limit, filters.offset)
 
 
 @router.get("/coaching/{note_id}", response=CoachingOut)
 def coaching_get_endpoint(request: HttpRequest, note_id: int) -> CoachingNote:
-    return coaching_note_get_visible(_user(request), note_id)
+    return coaching_note_get_visible(api_user(request), note_id)
 
 
 @router.post("/coaching", response={201: CoachingOut, 422: ErrorsOut})
 def coaching_create_endpoint(request: HttpRequest, payload: CoachingIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     values = payload.model_dump()
     rep = review_rep_get_visible(user, values.pop("rep_id"))
     try:
@@ -188,13 +177,13 @@ def coaching_create_endpoint(request: HttpRequest, payload: CoachingIn) -> Any:
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, note)
 
 
 @router.patch("/coaching/{note_id}", response={200: CoachingOut, 422: ErrorsOut})
 def coaching_update_endpoint(request: HttpRequest, note_id: int, payload: CoachingPatchIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     note = coaching_note_get_visible(user, note_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
@@ -205,13 +194,13 @@ def coaching_update_endpoint(request: HttpRequest, note_id: int, payload: Coachi
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, note)
 
 
 @router.post("/coaching/{note_id}/follow-up", response={200: CoachingOut, 422: ErrorsOut})
 def coaching_follow_up_endpoint(request: HttpRequest, note_id: int, payload: FollowUpIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     note = coaching_note_get_visible(user, note_id)
     try:
         note = coaching_follow_up_complete(
@@ -220,5 +209,5 @@ def coaching_follow_up_endpoint(request: HttpRequest, note_id: int, payload: Fol
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, note)

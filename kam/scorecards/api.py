@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
+from kam.core.api import api_user, validation_errors
 from kam.scorecards.models import CapabilityAssessment
 from kam.scorecards.rules import scorecard_sees_team
 from kam.scorecards.schemas import (
@@ -32,18 +33,6 @@ from kam.scorecards.services import capability_assess
 from kam.users.models import User
 
 router = Router(tags=["scorecards"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {key: list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
 
 
 def _period(viewer: User, params: PeriodIn) -> Period:
@@ -72,13 +61,13 @@ def _assessment(a: CapabilityAssessment) -> dict[str, Any]:
 
 @router.get("/team", response={200: TeamOut, 422: ErrorsOut})
 def scorecard_team_endpoint(request: HttpRequest, params: Query[TeamIn]) -> Any:
-    viewer = _user(request)
+    viewer = api_user(request)
     if not scorecard_sees_team(viewer):
         raise HttpError(403, "Forbidden")
     try:
         period = _period(viewer, params)
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     card = scorecard_team(
         viewer=viewer, period=period, sort=params.sort, descending=params.descending
     )
@@ -91,12 +80,12 @@ def scorecard_team_endpoint(request: HttpRequest, params: Query[TeamIn]) -> Any:
 
 @router.get("/rep/{rep_id}", response={200: RepOut, 422: ErrorsOut})
 def scorecard_rep_endpoint(request: HttpRequest, rep_id: int, params: Query[PeriodIn]) -> Any:
-    viewer = _user(request)
+    viewer = api_user(request)
     rep = scorecard_rep_get(viewer, rep_id)
     try:
         period = _period(viewer, params)
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     history = [_assessment(a) for a in capability_history(rep)]
     return {
         "period": _period_out(period),
@@ -109,7 +98,7 @@ def scorecard_rep_endpoint(request: HttpRequest, rep_id: int, params: Query[Peri
 
 @router.post("/rep/{rep_id}/assessments", response={201: AssessmentOut, 422: ErrorsOut})
 def capability_assess_endpoint(request: HttpRequest, rep_id: int, payload: AssessmentIn) -> Any:
-    viewer = _user(request)
+    viewer = api_user(request)
     rep = scorecard_rep_get(viewer, rep_id)
     data = payload.model_dump(exclude={"assessed_on"})
     try:
@@ -117,7 +106,7 @@ def capability_assess_endpoint(request: HttpRequest, rep_id: int, payload: Asses
             rep=rep, actor=viewer, assessed_on=payload.assessed_on, data=data
         )
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error)})
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Forbidden") from error
     return Status(201, _assessment(assessment))

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kam.accounts.models import Account
+from kam.core.api import api_user, validation_errors
 from kam.leads.models import Lead
 from kam.opportunities.models import Opportunity
 from kam.tasks.models import Task, TeamWebhook, WebhookDelivery
@@ -61,18 +62,6 @@ class TaskFilters(Schema):
     offset: int = 0
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {API_NAMES.get(key, key): list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
-
-
 def _service_data(values: dict[str, Any]) -> dict[str, Any]:
     """API ids → the objects the services take; an unknown id becomes an invalid value the
     service rejects by field name."""
@@ -119,7 +108,7 @@ def task_list_endpoint(request: HttpRequest, filters: Query[TaskFilters]) -> dic
         "owner": str(filters.owner_id or ""),
     }
     rows = list(
-        tasks_list(_user(request), criteria, now=timezone.now())[offset : offset + limit + 1]
+        tasks_list(api_user(request), criteria, now=timezone.now())[offset : offset + limit + 1]
     )
     return {"items": rows[:limit], "next_offset": offset + limit if len(rows) > limit else None}
 
@@ -130,22 +119,22 @@ def task_create_endpoint(request: HttpRequest, payload: TaskCreateIn) -> Any:
     if values["owner_id"] is None:
         values.pop("owner_id")
     try:
-        task = task_create(actor=_user(request), data=_service_data(values))
+        task = task_create(actor=api_user(request), data=_service_data(values))
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, task)
 
 
 @router.get("/webhooks", response=list[WebhookOut])
 def webhook_list_endpoint(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     _require_webhook_manager(user)
     return [_webhook_out(hook) for hook in webhooks_manageable_by(user)]
 
 
 @router.post("/webhooks", response={201: WebhookOut, 422: ErrorsOut})
 def webhook_create_endpoint(request: HttpRequest, payload: WebhookCreateIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     _require_webhook_manager(user)
     data = payload.model_dump()
     data["team"] = Team.objects.filter(pk=data.pop("team_id")).first()
@@ -154,7 +143,7 @@ def webhook_create_endpoint(request: HttpRequest, payload: WebhookCreateIn) -> A
     except PermissionDenied as error:
         raise HttpError(403, str(error) or FORBIDDEN_WEBHOOKS) from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, _webhook_out(hook))
 
 
@@ -169,31 +158,31 @@ def _managed_webhook(user: User, webhook_id: int) -> TeamWebhook:
 
 @router.patch("/webhooks/{int:webhook_id}", response={200: WebhookOut, 422: ErrorsOut})
 def webhook_patch_endpoint(request: HttpRequest, webhook_id: int, payload: WebhookPatchIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     hook = _managed_webhook(user, webhook_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     try:
         hook = team_webhook_update(webhook=hook, actor=user, version=version, changes=changes)
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, _webhook_out(hook))
 
 
 @router.post("/webhooks/{int:webhook_id}/test", response=DeliveryOut)
 def webhook_test_endpoint(request: HttpRequest, webhook_id: int) -> WebhookDelivery:
-    user = _user(request)
+    user = api_user(request)
     return team_webhook_test(webhook=_managed_webhook(user, webhook_id), actor=user)
 
 
 @router.get("/{int:task_id}", response=TaskOut)
 def task_get_endpoint(request: HttpRequest, task_id: int) -> Task:
-    return task_get_visible(_user(request), task_id)
+    return task_get_visible(api_user(request), task_id)
 
 
 @router.patch("/{int:task_id}", response={200: TaskOut, 422: ErrorsOut})
 def task_patch_endpoint(request: HttpRequest, task_id: int, payload: TaskPatchIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     task = task_get_visible(user, task_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
@@ -202,31 +191,31 @@ def task_patch_endpoint(request: HttpRequest, task_id: int, payload: TaskPatchIn
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, task)
 
 
 @router.post("/{int:task_id}/complete", response={200: TaskOut, 422: ErrorsOut})
 def task_complete_endpoint(request: HttpRequest, task_id: int, payload: TaskCompleteIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     task = task_get_visible(user, task_id)
     try:
         task = task_complete(task=task, actor=user, version=payload.version)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, task)
 
 
 @router.post("/{int:task_id}/reopen", response={200: TaskOut, 422: ErrorsOut})
 def task_reopen_endpoint(request: HttpRequest, task_id: int, payload: TaskCompleteIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     task = task_get_visible(user, task_id)
     try:
         task = task_reopen(task=task, actor=user, version=payload.version)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(200, task)

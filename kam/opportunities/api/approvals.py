@@ -11,7 +11,8 @@ from ninja import Status
 
 from kam.approvals.models import Approval
 from kam.approvals.selectors import approvals_for_opportunity
-from kam.opportunities.api.common import deal_get, deals_router, money, refusal, request_user
+from kam.core.api import api_user
+from kam.opportunities.api.common import deal_get, deals_router, money, refusal
 from kam.opportunities.deal_approvals import deal_approval_request
 from kam.opportunities.schemas import DealApprovalIn, DealApprovalOut, DetailOut, ErrorsOut
 
@@ -29,7 +30,7 @@ def _out(approval: Approval) -> dict[str, Any]:
 @deals_router.get("/{int:opportunity_id}/approvals", response=list[DealApprovalOut])
 def deal_approvals_list(request: HttpRequest, opportunity_id: int) -> list[dict[str, Any]]:
     """Every approval about this deal, newest first."""
-    opportunity = deal_get(request_user(request), opportunity_id)
+    opportunity = deal_get(api_user(request), opportunity_id)
     return [_out(approval) for approval in approvals_for_opportunity(opportunity)]
 
 
@@ -38,7 +39,7 @@ def deal_approvals_list(request: HttpRequest, opportunity_id: int) -> list[dict[
     response={201: DealApprovalOut, 403: DetailOut, 422: ErrorsOut},
 )
 def deal_approval_create(request: HttpRequest, opportunity_id: int, payload: DealApprovalIn) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get(user, opportunity_id)
     amount: Decimal | None = None
     if payload.amount not in (None, ""):

@@ -3,17 +3,16 @@ service call becomes a response (403, 409 on a stale version, 422 with field err
 gate's missing list)."""
 
 from decimal import Decimal
-from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 from ninja.errors import HttpError
 
 from kam.accounts.rules import account_visibility_q
+from kam.core.api import validation_errors
 from kam.core.versioning import STALE_MESSAGE
 from kam.opportunities.models import Opportunity
 from kam.opportunities.rules import opportunity_can_edit
@@ -26,10 +25,6 @@ NOT_EDITABLE = gettext_lazy("只读：你没有编辑该商机的权限。")
 # Service field name → API field name, so errors name what the client sent.
 API_NAMES = {"owner": "owner_id", "process": "process_id", "to_stage": "to_stage_id",
              "user": "user_id", "account": "account_id"}  # fmt: skip
-
-
-def request_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def deals_visible(user: User) -> QuerySet[Opportunity]:
@@ -68,10 +63,7 @@ def refusal(error: Exception) -> Status:
                             "missing": [m.as_dict() for m in error.missing]})  # fmt: skip
     if is_stale(error):
         return Status(409, {"detail": str(STALE_MESSAGE)})
-    if hasattr(error, "error_dict"):
-        return Status(422, {"errors": {API_NAMES.get(k, k): [str(m) for m in v]
-                                       for k, v in error.message_dict.items()}})  # fmt: skip
-    return Status(422, {"errors": {"__all__": [str(m) for m in error.messages]}})
+    return Status(422, {"errors": validation_errors(error, API_NAMES)})
 
 
 def money(value: Decimal) -> str:

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from kam.accounts.models import Account
 from kam.accounts.rules import account_visibility_q
+from kam.core.api import api_user
 from kam.opportunities.api.common import (
     MAX_LIMIT,
     NOT_EDITABLE,
@@ -22,7 +23,6 @@ from kam.opportunities.api.common import (
     deals_visible,
     money,
     refusal,
-    request_user,
 )
 from kam.opportunities.enums import MoveChannel, StageKind
 from kam.opportunities.gates import stage_gate_missing
@@ -162,7 +162,7 @@ class DealFilters(Schema):
 def opportunity_list(request: HttpRequest, filters: Query[DealFilters]) -> dict[str, Any]:
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
-    queryset = deals_visible(request_user(request))
+    queryset = deals_visible(api_user(request))
     exact = {
         "stage_id": filters.stage, "process_id": filters.process, "owner_id": filters.owner_id,
         "forecast_category": filters.forecast_category,
@@ -186,7 +186,7 @@ def opportunity_list(request: HttpRequest, filters: Query[DealFilters]) -> dict[
 def violation_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
-    visible = account_visibility_q(request_user(request), "opportunity__account__")
+    visible = account_visibility_q(api_user(request), "opportunity__account__")
     queryset = (
         StageMove.objects.filter(visible)
         .filter(bypassed=True)
@@ -205,12 +205,12 @@ def violation_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> di
 
 @deals_router.get("/{int:opportunity_id}", response=OpportunityDetailOut)
 def opportunity_get(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    return _detail(request_user(request), opportunity_id)
+    return _detail(api_user(request), opportunity_id)
 
 
 @deals_router.post("/", response={201: OpportunityDetailOut, 403: DetailOut, 422: ErrorsOut})
 def opportunity_create_endpoint(request: HttpRequest, payload: OpportunityCreateIn) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     account = Account.objects.filter(account_visibility_q(user), pk=payload.account_id).first()
     if account is None:
         return Status(422, {"errors": {"account_id": [_("客户不存在。")]}})
@@ -240,7 +240,7 @@ def opportunity_create_endpoint(request: HttpRequest, payload: OpportunityCreate
 def opportunity_update_endpoint(
     request: HttpRequest, opportunity_id: int, payload: OpportunityPatchIn
 ) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get_editable(user, opportunity_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "owner_id" in changes:
@@ -264,7 +264,7 @@ def opportunity_update_endpoint(
     response={200: OpportunityDetailOut, 403: DetailOut, 409: DetailOut, 422: ErrorsOut},
 )
 def opportunity_lines_endpoint(request: HttpRequest, opportunity_id: int, payload: LinesIn) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get_editable(user, opportunity_id)
     try:
         opportunity_lines_replace(
@@ -282,7 +282,7 @@ def opportunity_lines_endpoint(request: HttpRequest, opportunity_id: int, payloa
     summary="Move to another stage; 422 lists everything the gates still miss",
 )
 def opportunity_move_endpoint(request: HttpRequest, opportunity_id: int, payload: MoveIn) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get_editable(user, opportunity_id)
     stage = Stage.objects.filter(pk=payload.to_stage_id, process_id=opportunity.process_id).first()
     if stage is None:
@@ -303,7 +303,7 @@ def opportunity_move_endpoint(request: HttpRequest, opportunity_id: int, payload
     response={201: TeamMemberOut, 403: DetailOut, 422: ErrorsOut},
 )
 def team_add_endpoint(request: HttpRequest, opportunity_id: int, payload: TeamMemberIn) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get_editable(user, opportunity_id)
     member_user = User.objects.filter(pk=payload.user_id).first()
     if member_user is None:
@@ -322,7 +322,7 @@ def team_add_endpoint(request: HttpRequest, opportunity_id: int, payload: TeamMe
     response={204: None, 403: DetailOut, 422: ErrorsOut},
 )
 def team_remove_endpoint(request: HttpRequest, opportunity_id: int, member_id: int) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get_editable(user, opportunity_id)
     member = get_object_or_404(
         OpportunityTeamMember.objects.select_related("opportunity"),
@@ -349,7 +349,7 @@ def _get_contributable(user: User, opportunity_id: int) -> Opportunity:
 def competitor_add_endpoint(
     request: HttpRequest, opportunity_id: int, payload: CompetitorIn
 ) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = _get_contributable(user, opportunity_id)
     try:
         competitor = competitor_add(opportunity=opportunity, actor=user, data=payload.model_dump())
@@ -372,7 +372,7 @@ def _competitor(user: User, opportunity_id: int, competitor_id: int) -> Competit
 def competitor_update_endpoint(
     request: HttpRequest, opportunity_id: int, competitor_id: int, payload: CompetitorPatch
 ) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     competitor = _competitor(user, opportunity_id, competitor_id)
     data = {**_competitor_out(competitor), **payload.model_dump(exclude_unset=True)}
     data.pop("id")
@@ -390,7 +390,7 @@ def competitor_update_endpoint(
 def competitor_delete_endpoint(
     request: HttpRequest, opportunity_id: int, competitor_id: int
 ) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     competitor = _competitor(user, opportunity_id, competitor_id)
     try:
         competitor_delete(competitor=competitor, actor=user)
@@ -407,7 +407,7 @@ def competitor_delete_endpoint(
 def attest_endpoint(
     request: HttpRequest, opportunity_id: int, attestation_id: int, payload: AttestIn
 ) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get(user, opportunity_id)
     attestation = get_object_or_404(
         StageAttestation.objects.select_related("stage"), pk=attestation_id

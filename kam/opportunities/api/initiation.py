@@ -7,13 +7,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Status
 
+from kam.core.api import api_user
 from kam.opportunities.api.common import (
     deal_get,
     deal_get_editable,
     deals_router,
     money,
     refusal,
-    request_user,
 )
 from kam.opportunities.initiation import (
     initiation_initial,
@@ -61,7 +61,7 @@ def _initiation_out(opportunity: Opportunity, report: InitiationReport | None) -
 @deals_router.get("/{int:opportunity_id}/initiation", response=InitiationOut)
 def initiation_get(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
     """The initiation report (R-OPP-4); before the first save, the defaults with version 0."""
-    opportunity = deal_get(request_user(request), opportunity_id)
+    opportunity = deal_get(api_user(request), opportunity_id)
     return _initiation_out(opportunity, initiation_report_for(opportunity))
 
 
@@ -70,7 +70,7 @@ def initiation_get(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
     response={200: InitiationOut, 403: DetailOut, 409: DetailOut, 422: ErrorsOut},
 )
 def initiation_put(request: HttpRequest, opportunity_id: int, payload: InitiationIn) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get_editable(user, opportunity_id)
     data = payload.model_dump(exclude={"version"})
     if not data["project_number"]:
@@ -91,7 +91,7 @@ def initiation_put(request: HttpRequest, opportunity_id: int, payload: Initiatio
 def initiation_submit_endpoint(
     request: HttpRequest, opportunity_id: int, payload: InitiationSubmitIn
 ) -> Any:
-    user = request_user(request)
+    user = api_user(request)
     opportunity = deal_get_editable(user, opportunity_id)
     report = initiation_report_for(opportunity)
     if report is None:
