@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 RECORDERS = {"finance", "gm", "admin_user"}
 VIEWERS = RECORDERS | {"rep", "manager", "director"}
+COMPANY_VIEWERS = RECORDERS | {"director"}
 ROLES = [
     "rep", "colleague", "manager", "other_rep", "other_manager", "director", "gm", "admin_user",
     "finance", "solution_manager",
@@ -80,6 +81,13 @@ def test_pages(role, request, setup):
     aging = client.get("/billing/aging/")
     assert aging.status_code == 200
     assert ("HT2026777001" in aging.content.decode()) == (role in VIEWERS)
+    # Each role's default scope: a rep their own contracts, a manager their line, the rest the
+    # company; the account's overdue 1000.00 shows up exactly for the rep's line and finance.
+    board = client.get("/billing/dashboard/")
+    assert board.status_code == 200
+    assert (ACCOUNT in board.content.decode()) == (role in VIEWERS)
+    company = client.get("/billing/dashboard/?scope=company").status_code
+    assert company == (200 if role in COMPANY_VIEWERS else 403)
     detail = client.get(f"/billing/receipts/{receipt.pk}/")
     assert detail.status_code == (200 if role in VIEWERS else 404)
     if role in VIEWERS:
@@ -120,6 +128,10 @@ def test_api(role, request, setup):
     assert len(invoices["items"]) == (1 if role in VIEWERS else 0)
     aging = client.get("/api/billing/aging?group_by=company", **auth).json()
     assert aging["total"]["outstanding"] == ("1000.00" if role in VIEWERS else "0.00")
+    board = client.get("/api/billing/dashboard", **auth).json()
+    assert board["aging"]["outstanding"] == ("1000.00" if role in VIEWERS else "0.00")
+    company = client.get("/api/billing/dashboard?scope=company", **auth).status_code
+    assert company == (200 if role in COMPANY_VIEWERS else 403)
     got = client.get(f"/api/billing/receipts/{receipt.pk}", **auth)
     assert got.status_code == (200 if role in VIEWERS else 404)
     created = _post(
@@ -180,8 +192,9 @@ def test_api_money_rules(setup, finance):
 
 
 @pytest.mark.parametrize(
-    "url", ["/billing/", "/billing/invoices/", "/billing/aging/", "/api/billing/receipts",
-            "/api/billing/invoices", "/api/billing/aging"],
+    "url", ["/billing/", "/billing/invoices/", "/billing/aging/", "/billing/dashboard/",
+            "/api/billing/receipts", "/api/billing/invoices", "/api/billing/aging",
+            "/api/billing/dashboard"],
 )  # fmt: skip
 def test_list_query_counts_do_not_grow(url, finance, rep, django_assert_num_queries):
     client, auth = _api(finance) if url.startswith("/api") else (client_for(finance), {})

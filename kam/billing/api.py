@@ -11,11 +11,19 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kam.accounts.models import Account
+from kam.billing.dashboard import (
+    Dashboard,
+    PeriodFigures,
+    dashboard,
+    dashboard_today,
+    scope_resolve,
+)
 from kam.billing.enums import AgingBucket
 from kam.billing.models import Invoice, Receipt
 from kam.billing.schemas import (
     AgingOut,
     AllocateIn,
+    DashboardOut,
     ErrorsOut,
     InvoiceIn,
     InvoiceListOut,
@@ -42,6 +50,7 @@ from kam.billing.selectors import (
 from kam.billing.services.invoices import invoice_issue, invoice_void
 from kam.billing.services.receipts import receipt_allocate, receipt_record, receipt_reverse
 from kam.contracts.models import Contract
+from kam.core.api import api_user, validation_errors
 from kam.users.models import User
 
 router = Router(tags=["billing"])
@@ -54,18 +63,6 @@ class Page(Schema):
     status: str | None = None
     limit: int = 50
     offset: int = 0
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
-
-
-def _errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {API_NAMES.get(key, key): list(value) for key, value in error.message_dict.items()}
-    return {"__all__": [str(message) for message in error.messages]}
 
 
 def _page(rows: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -110,18 +107,18 @@ def _invoice_out(invoice: Invoice) -> dict[str, Any]:
 @router.get("/receipts", response=ReceiptListOut)
 def receipt_list_endpoint(request: HttpRequest, filters: Query[Page]) -> dict[str, Any]:
     limit, offset = max(1, min(filters.limit, MAX_LIMIT)), max(0, filters.offset)
-    rows = receipt_list(_user(request), {"status": filters.status or ""})
+    rows = receipt_list(api_user(request), {"status": filters.status or ""})
     return _page([_receipt_out(r) for r in rows[offset : offset + limit + 1]], limit, offset)
 
 
 @router.get("/receipts/{receipt_id}", response=ReceiptDetailOut)
 def receipt_get_endpoint(request: HttpRequest, receipt_id: int) -> dict[str, Any]:
-    return _receipt_detail(_user(request), receipt_id)
+    return _receipt_detail(api_user(request), receipt_id)
 
 
 @router.post("/receipts", response={201: ReceiptOut, 422: ErrorsOut})
 def receipt_create_endpoint(request: HttpRequest, payload: ReceiptIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     account = Account.objects.filter(pk=payload.account_id).first()
     if account is None:
         return Status(422, {"errors": {"account_id": [_("客户不存在。")]}})
@@ -134,13 +131,13 @@ def receipt_create_endpoint(request: HttpRequest, payload: ReceiptIn) -> Any:
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, _receipt_detail(user, receipt.pk))
 
 
 @router.post("/receipts/{receipt_id}/allocate", response={200: ReceiptDetailOut, 422: ErrorsOut})
 def receipt_allocate_endpoint(request: HttpRequest, receipt_id: int, payload: AllocateIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     receipt = receipt_get_visible(user, receipt_id)
     lines = [(line.milestone_id, line.amount) for line in payload.allocations]
     try:
@@ -148,33 +145,33 @@ def receipt_allocate_endpoint(request: HttpRequest, receipt_id: int, payload: Al
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return _receipt_detail(user, receipt.pk)
 
 
 @router.post("/receipts/{receipt_id}/reverse", response={200: ReceiptDetailOut, 422: ErrorsOut})
 def receipt_reverse_endpoint(request: HttpRequest, receipt_id: int, payload: ReasonIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     receipt = receipt_get_visible(user, receipt_id)
     try:
         receipt_reverse(receipt=receipt, actor=user, version=payload.version, reason=payload.reason)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return _receipt_detail(user, receipt.pk)
 
 
 @router.get("/invoices", response=InvoiceListOut)
 def invoice_list_endpoint(request: HttpRequest, filters: Query[Page]) -> dict[str, Any]:
     limit, offset = max(1, min(filters.limit, MAX_LIMIT)), max(0, filters.offset)
-    rows = invoice_list(_user(request), {"status": filters.status or ""})
+    rows = invoice_list(api_user(request), {"status": filters.status or ""})
     return _page([_invoice_out(i) for i in rows[offset : offset + limit + 1]], limit, offset)
 
 
 @router.post("/invoices", response={201: InvoiceOut, 422: ErrorsOut})
 def invoice_create_endpoint(request: HttpRequest, payload: InvoiceIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     milestone = milestone_get_visible(user, payload.milestone_id)
     try:
         invoice = invoice_issue(
@@ -183,13 +180,13 @@ def invoice_create_endpoint(request: HttpRequest, payload: InvoiceIn) -> Any:
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return Status(201, _invoice_out(invoice))
 
 
 @router.post("/invoices/{invoice_id}/void", response={200: InvoiceOut, 422: ErrorsOut})
 def invoice_void_endpoint(request: HttpRequest, invoice_id: int, payload: ReasonIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     invoice = invoice_get_visible(user, invoice_id)
     try:
         invoice = invoice_void(
@@ -198,7 +195,7 @@ def invoice_void_endpoint(request: HttpRequest, invoice_id: int, payload: Reason
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "forbidden") from error
     except ValidationError as error:
-        return Status(422, {"errors": _errors(error)})
+        return Status(422, {"errors": validation_errors(error, API_NAMES)})
     return _invoice_out(invoice)
 
 
@@ -217,8 +214,54 @@ def aging_endpoint(request: HttpRequest, group_by: str = "contract") -> Any:
             422, {"errors": {"group_by": [_("只能按 contract、owner、team 或 company 汇总。")]}}
         )
     today = timezone.localdate()
-    rows = aging(_user(request), today, group_by)
+    rows = aging(api_user(request), today, group_by)
     return {
         "group_by": group_by, "today": today, "rows": [_aging_out(r) for r in rows],
         "total": _aging_out(aging_total(rows)),
     }  # fmt: skip
+
+
+def _period_out(figures: PeriodFigures) -> dict[str, Any]:
+    completion = figures.completion
+    return {
+        "label": figures.label, "start": figures.start, "end": figures.end,
+        "planned": str(figures.planned), "collected": str(figures.collected),
+        "received": str(figures.received),
+        "completion_rate": None if completion is None else str(completion),
+    }  # fmt: skip
+
+
+def _dashboard_out(board: Dashboard) -> dict[str, Any]:
+    aging_figures, dso = board.aging, board.dso
+    return {
+        "today": board.today,
+        "scope": {"kind": board.scope.kind, "label": board.scope.label,
+                  "lead_id": board.scope.lead.pk if board.scope.lead else None},
+        "month": _period_out(board.month), "quarter": _period_out(board.quarter),
+        "series": [_period_out(point) for point in board.series],
+        "aging": {**{key: str(value) for key, value in aging_figures.buckets.items()},
+                  "overdue": str(aging_figures.overdue),
+                  "outstanding": str(aging_figures.outstanding)},
+        "top_overdue": [
+            {"account_id": row.account_id, "account": row.name, "owner": row.owner,
+             "overdue": str(row.overdue), "oldest_days_overdue": row.oldest_days}
+            for row in board.top_overdue
+        ],
+        "dso": {"receivable": str(dso.receivable), "billed_90_days": str(dso.billed),
+                "days": None if dso.days is None else str(dso.days)},
+    }  # fmt: skip
+
+
+@router.get("/dashboard", response=DashboardOut)
+def dashboard_endpoint(
+    request: HttpRequest, scope: str | None = None, lead: int | None = None
+) -> dict[str, Any]:
+    """The collections dashboard (回款看板) of one scope: `me`, `team` (with `lead`, the head of
+    the reporting line) or `company`; a scope beyond the caller's reach is a 403. Definitions
+    of every figure, DSO included, in `kam.billing.dashboard`."""
+    user = api_user(request)
+    try:
+        resolved, _leads = scope_resolve(user, scope, lead)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error) or "forbidden") from error
+    return _dashboard_out(dashboard(user, resolved, dashboard_today()))

@@ -119,3 +119,58 @@ class AgingOut(Schema):
     today: date
     rows: list[AgingRowOut]
     total: AgingRowOut
+
+
+class DashboardScopeOut(Schema):
+    kind: str = Field(description='"me", "team" (a manager\'s reporting line) or "company".')
+    lead_id: int | None = Field(description="The head of the team line, for kind=team.")
+    label: str
+
+
+class DashboardPeriodOut(Schema):
+    label: str
+    start: date
+    end: date
+    planned: str = Field(description="Milestones due in the period. " + MONEY)
+    collected: str = Field(description="Active allocations to those milestones. " + MONEY)
+    received: str = Field(description="Recorded receipts received in the period. " + MONEY)
+    completion_rate: str | None = Field(
+        description="collected ÷ planned in percent, one place; null when nothing was planned."
+    )
+
+
+class DashboardAgingOut(Schema):
+    not_due: str
+    d0_30: str
+    d31_90: str
+    d91_180: str
+    d180_plus: str
+    overdue: str
+    outstanding: str
+
+
+class OverdueAccountOut(Schema):
+    account_id: int
+    account: str
+    owner: str
+    overdue: str = Field(description=MONEY)
+    oldest_days_overdue: int
+
+
+class DsoOut(Schema):
+    receivable: str = Field(description="Outstanding of milestones due today or earlier. " + MONEY)
+    billed_90_days: str = Field(description="Issued invoices of the last 90 days. " + MONEY)
+    days: str | None = Field(
+        description="receivable ÷ billed_90_days × 90, one place; null when nothing was billed."
+    )
+
+
+class DashboardOut(Schema):
+    today: date
+    scope: DashboardScopeOut
+    month: DashboardPeriodOut
+    quarter: DashboardPeriodOut
+    series: list[DashboardPeriodOut]
+    aging: DashboardAgingOut
+    top_overdue: list[OverdueAccountOut]
+    dso: DsoOut

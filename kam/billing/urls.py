@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kam.billing import views
+from kam.billing import views, views_dashboard
 
 app_name = "billing"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("invoices/new/<int:milestone_pk>/", views.invoice_create, name="invoice_create"),
     path("invoices/<int:pk>/void/", views.invoice_void_view, name="invoice_void"),
     path("aging/", views.aging_view, name="aging"),
+    path("dashboard/", views_dashboard.dashboard_view, name="dashboard"),
 ]
