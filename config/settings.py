@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kam.billing",
     "kam.battlemap",
     "kam.checklists",
+    "kam.delivery",
     "kam.intents",
     "kam.forecasts",
     "kam.assessments",

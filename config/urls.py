@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("billing/", include("kam.billing.urls")),
     path("battle-map/", include("kam.battlemap.urls")),
     path("checklists/", include("kam.checklists.urls")),
+    path("delivery/", include("kam.delivery.urls")),
     path("notifications/", include("kam.notifications.urls")),
     path("approvals/", include("kam.approvals.urls")),
     path("handovers/", include("kam.handovers.urls")),

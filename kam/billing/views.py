@@ -148,12 +148,16 @@ def receipt_reverse_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_GET
 def invoice_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
+    # A search hit on an invoice opens this list filtered to the invoice's contract.
+    contract = request.GET.get("contract", "")
     page = paginate(
-        invoice_list(request.user, {"status": status}), page_number(request.GET.get("page"))
+        invoice_list(request.user, {"status": status, "contract": contract}),
+        page_number(request.GET.get("page")),
     )
     context = {
-        "page_obj": page, "filtered": bool(status), "status": status,
-        "statuses": InvoiceStatus.choices, "can_record": billing_can_record(request.user),
+        "page_obj": page, "filtered": bool(status or contract), "status": status,
+        "contract": contract, "statuses": InvoiceStatus.choices,
+        "can_record": billing_can_record(request.user),
         "void_form": ReasonForm(),
     }  # fmt: skip
     return render(request, "billing/invoices.html", context)

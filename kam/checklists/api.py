@@ -25,7 +25,7 @@ from kam.checklists.selectors import (
 from kam.checklists.services import checklist_item_tick, checklist_item_untick
 from kam.checklists.sync import checklists_sync
 from kam.contracts.selectors import contract_get_visible
-from kam.users.models import User
+from kam.core.api import api_user
 
 router = Router(tags=["checklists"])
 
@@ -38,12 +38,6 @@ class GapFilters(Schema):
     owner_id: int | None = None
     limit: int = 50
     offset: int = 0
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - TokenAuth always sets a real user
-    return user
 
 
 def _item_out(row: ItemRow) -> dict[str, Any]:
@@ -74,7 +68,7 @@ def _gap_out(row: GapRow) -> dict[str, Any]:
 
 @router.get("/contracts/{contract_id}", response=ContractChecklistOut)
 def contract_checklist_endpoint(request: HttpRequest, contract_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     contract = contract_get_visible(user, contract_id)
     checklists_sync(contract.milestones.all())
     milestones = [
@@ -100,7 +94,7 @@ def contract_checklist_endpoint(request: HttpRequest, contract_id: int) -> Any:
 def _toggle(
     request: HttpRequest, item_id: int, service: Callable[..., ChecklistItem], note: str
 ) -> Any:
-    user = _user(request)
+    user = api_user(request)
     item = item_get_visible(user, item_id)
     try:
         service(item=item, actor=user, note=note)
@@ -130,7 +124,7 @@ def gaps_endpoint(request: HttpRequest, filters: Query[GapFilters]) -> Any:
     limit, offset = max(1, min(filters.limit, MAX_LIMIT)), max(0, filters.offset)
     today = timezone.localdate()
     rows = checklist_gaps(
-        _user(request), today, filters.within_days, owner_id=filters.owner_id,
+        api_user(request), today, filters.within_days, owner_id=filters.owner_id,
         offset=offset, limit=limit + 1,
     )  # fmt: skip
     return {

@@ -49,6 +49,7 @@ from kam.contracts.services.signing import contract_submit, payment_plan_change_
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
+from kam.delivery.selectors import delivery_summary
 from kam.opportunities.selectors import opportunity_get_visible
 
 SIGNED_STATUSES = (ContractStatus.SIGNED, ContractStatus.EXECUTING)
@@ -141,6 +142,7 @@ def _render_detail(
         "milestones": [(m, money[m.pk]) for m in milestones],
         "plan_total": sum((m.amount for m in milestones), Decimal("0.00")),
         "attachments": contract_attachments(contract),
+        "delivery_summary": delivery_summary(contract),
         "pending_approvals": contract_pending_approvals(contract),
         "submit_form": forms_.get("submit_form") or SubmitForm(initial=initial),
         "delivery_form": forms_.get("delivery_form") or EventForm(initial=initial, prefix="d"),

@@ -33,6 +33,7 @@ from kam.demo.loader_billing import demo_billing_build, demo_billing_reset
 from kam.demo.loader_checklists import demo_checklists_build
 from kam.demo.loader_contracts import demo_contracts_build, demo_contracts_reset
 from kam.demo.loader_deals import DealsBuilder
+from kam.demo.loader_delivery import demo_delivery_build
 from kam.demo.loader_intents import demo_intents_build
 from kam.demo.loader_interactions import InteractionsBuilder
 from kam.demo.loader_leads import demo_leads_build, demo_leads_reset
@@ -129,6 +130,7 @@ def demo_data_load(
     pools = demo_pools_build(account_ids=account_ids)
     build_reviews(users=org, today=builder.today, seed=seed, out=out)
     demo_checklists_build(account_ids=account_ids, today=builder.today)
+    demo_delivery_build(account_ids=account_ids, today=builder.today)
     demo_tasks_build(users=builder.users, today=builder.today)
     demo_intents_build(seed=seed, today=builder.today)
     # The demo's history is not news: its notifications wait in the inboxes but are not mailed

@@ -25,7 +25,8 @@ def search(
     request: HttpRequest, params: Query[SearchParams]
 ) -> SearchResultsOut | Status[ErrorsOut]:
     """Records the caller may see (accounts, key people, interactions, deals, quotes,
-    approvals, leads, pool events, intent class changes, review notes and comments) that
+    approvals, leads, pool events, intent class changes, review notes and comments,
+    contracts, invoices and receipts — finance sees every contract, invoice and receipt) that
     contain every part of `q`, newest first. `account_id` is null for a lead without an
     account and the notes about it. Page on with `before_id=next_before_id`; there is no total
     count. `limit` is clamped to 1–100 and `q` to its first 200 characters."""

@@ -15,6 +15,9 @@ class DocumentKind(models.TextChoices):
     INTENT = "intent", _("意向等级变更")
     REVIEW = "review", _("理单")
     REVIEW_COMMENT = "review_comment", _("理单点评")
+    CONTRACT = "contract", _("合同")
+    INVOICE = "invoice", _("发票")
+    RECEIPT = "receipt", _("回款")
 
 
 class SearchDocument(models.Model):

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
+from kam.billing.rules import billing_sees_all
 from kam.search import index
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.terms import highlight_needles, query_plan
@@ -32,7 +33,13 @@ _DETAIL_URLS = {
     DocumentKind.QUOTE: "quotes:detail",
     DocumentKind.APPROVAL: "approvals:detail",
     DocumentKind.LEAD: "leads:detail",
+    DocumentKind.CONTRACT: "contracts:detail",
+    DocumentKind.RECEIPT: "billing:receipt",
 }
+
+# Finance collects, so it sees every contract, invoice and receipt (kam.billing.rules), and
+# only those: not the visits or people of accounts it could not otherwise see.
+MONEY_KINDS = (DocumentKind.CONTRACT, DocumentKind.INVOICE, DocumentKind.RECEIPT)
 
 
 def _hit_url(document: SearchDocument) -> str:
@@ -118,7 +125,8 @@ def snippet(text: str, query: str, radius: int = SNIPPET_RADIUS) -> SafeString:
 
 def document_visibility_q(user: User) -> Q:
     """Documents of an account are seen exactly when the account is; documents without one
-    (a lead before it has an account, and notes about it) by their owner's reporting line.
+    (a lead before it has an account, and notes about it) by their owner's reporting line;
+    contracts, invoices and receipts also by whoever sees all money (finance).
 
     The account condition is guarded by `account__isnull=False`: it admits pool accounts
     (`account__owner__isnull`), which a missing account would satisfy through the outer join.
@@ -127,9 +135,12 @@ def document_visibility_q(user: User) -> Q:
         return Q(pk__in=[])
     if user.sees_everything:
         return Q()
-    return Q(account__isnull=False) & account_visibility_q(user, prefix="account__") | Q(
+    visible = Q(account__isnull=False) & account_visibility_q(user, prefix="account__") | Q(
         account__isnull=True, owner_id__in=owner_scope_ids(user)
     )
+    if billing_sees_all(user):
+        visible |= Q(kind__in=MONEY_KINDS)
+    return visible
 
 
 def search_query(

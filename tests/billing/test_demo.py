@@ -10,6 +10,7 @@ from kam.billing.enums import ReceiptStatus
 from kam.billing.models import Invoice, Receipt
 from kam.billing.selectors import account_credit, aging, aging_total
 from kam.checklists.models import ChecklistEvidence, ChecklistItem
+from kam.delivery.models import DeliveryChainMember
 from kam.notifications.models import Notification
 from kam.users.models import User
 
@@ -40,3 +41,5 @@ def test_demo_checklists_are_worked_and_alerts_sent():
     assert ChecklistItem.objects.filter(done_at__isnull=True).exists()
     assert ChecklistEvidence.objects.exists()
     assert Notification.objects.filter(kind="collection").exists()
+    assert DeliveryChainMember.objects.filter(signoff_status="signed").exists()
+    assert DeliveryChainMember.objects.filter(stance="opponent").exists()

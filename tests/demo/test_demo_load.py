@@ -14,7 +14,9 @@ from kam.accounts.models import (
     OwnerChange,
 )
 from kam.approvals.models import Approval
+from kam.billing.models import Invoice, Receipt
 from kam.contacts.models import Contact, EngagementPlan, GuideCost, ScoreChange
+from kam.contracts.models import Contract
 from kam.demo.catalog import ACCOUNTS
 from kam.demo.people import DEMO_PASSWORD, DEMO_USERS
 from kam.intents.models import IntentChange
@@ -234,6 +236,9 @@ def test_demo_load_has_search_demo_records(demo):
         + IntentChange.objects.count()
         + ReviewItem.objects.exclude(rep_note="", next_step="").count()
         + ReviewComment.objects.count()
+        + Contract.objects.count()
+        + Invoice.objects.count()
+        + Receipt.objects.count()
     )
     assert documents.filter(kind="contact", object_id=zhang.pk, terms__contains="张伟").exists()
     assert documents.filter(kind="interaction", terms__contains="采购 购副 副总").exists()

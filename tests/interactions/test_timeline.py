@@ -101,8 +101,8 @@ def test_timeline_query_count_is_constant(
     # session, user, account (+ reports-to walk), team-member check, then
     # interactions + 2 prefetches, scores, grades, owners, stage moves, approvals, quotes,
     # pool events, intent changes, review notes and review comments, leads and lead follow-ups,
-    # contracts
-    with django_assert_num_queries(20):
+    # contracts, billing events, delivery sign-offs
+    with django_assert_num_queries(22):
         response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.content.decode().count('class="kind-') == 4 * count
 

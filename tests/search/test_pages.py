@@ -64,6 +64,9 @@ def test_search_page_lists_visible_hits_with_highlights(world, rep_client):
         "intent": 0,
         "review": 0,
         "review_comment": 0,
+        "contract": 0,
+        "invoice": 0,
+        "receipt": 0,
     }
 
 

@@ -210,7 +210,8 @@ def test_search_rebuild_recreates_documents_from_scratch(world, rep, gm):
     counts = search_rebuild(batch_size=2)
     assert counts == {
         "account": 2, "contact": 1, "interaction": 2, "opportunity": 0, "quote": 0, "approval": 0,
-        "lead": 0, "pool": 0, "intent": 0, "review": 0, "review_comment": 0,
+        "lead": 0, "pool": 0, "intent": 0, "review": 0, "review_comment": 0, "contract": 0,
+        "invoice": 0, "receipt": 0,
     }  # fmt: skip
     assert titles(gm, "过时") == []
     assert set(titles(gm, "采购副总")) == {"张伟 采购副总", "机房改造进度沟通", "电力调度系统交流"}

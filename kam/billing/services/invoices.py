@@ -23,6 +23,7 @@ from kam.billing.services.common import (
 from kam.contracts.models import PaymentMilestone
 from kam.contracts.money import money_clean
 from kam.core.versioning import lock_at_version, save_bumped
+from kam.search.services import search_index_invoice
 from kam.users.models import User
 
 
@@ -88,6 +89,7 @@ def invoice_issue(*, milestone: PaymentMilestone, actor: User, data: dict[str, A
         milestone=locked, contract_id=locked.contract_id, issued_by=actor,
         amount_without_tax=without, tax=tax, **clean,
     )  # fmt: skip
+    search_index_invoice(invoice)
     event(
         kind=BillingEventKind.INVOICE_ISSUED, actor=actor, invoice=invoice,
         to_status=InvoiceStatus.ISSUED, amount=invoice.amount_with_tax,
@@ -107,6 +109,7 @@ def invoice_void(*, invoice: Invoice, actor: User, version: int, reason: str) ->
     locked.voided_by = actor
     locked.voided_at = timezone.now()
     save_bumped(locked, ["status", "void_reason", "voided_by", "voided_at"])
+    search_index_invoice(locked)
     event(
         kind=BillingEventKind.INVOICE_VOIDED, actor=actor, invoice=locked,
         from_status=InvoiceStatus.ISSUED, to_status=InvoiceStatus.VOIDED,

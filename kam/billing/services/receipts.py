@@ -31,6 +31,7 @@ from kam.billing.services.common import (
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import money_clean
 from kam.core.versioning import lock_at_version, save_bumped
+from kam.search.services import search_index_receipt
 from kam.users.models import User
 
 TEXT_LIMITS = {"payer_name": 200, "reference": 100}
@@ -72,6 +73,7 @@ def receipt_record(*, account: Account, actor: User, data: dict[str, Any]) -> Re
     require_recorder(actor)
     clean = _clean(account, data)
     receipt = Receipt.objects.create(account=account, recorded_by=actor, **clean)
+    search_index_receipt(receipt)
     event(
         kind=BillingEventKind.RECEIPT_RECORDED, actor=actor, receipt=receipt,
         to_status=ReceiptStatus.RECORDED, amount=receipt.amount,
@@ -189,6 +191,7 @@ def receipt_reverse(*, receipt: Receipt, actor: User, version: int, reason: str)
     locked.reversed_by = actor
     locked.reversed_at = now
     save_bumped(locked, ["status", "reversal_reason", "reversed_by", "reversed_at"])
+    search_index_receipt(locked)
     event(
         kind=BillingEventKind.RECEIPT_REVERSED, actor=actor, receipt=locked,
         from_status=ReceiptStatus.RECORDED, to_status=ReceiptStatus.REVERSED,

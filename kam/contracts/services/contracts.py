@@ -22,6 +22,7 @@ from kam.core.versioning import lock_at_version, save_bumped
 from kam.opportunities.enums import StageKind
 from kam.opportunities.models import Opportunity
 from kam.quotes.selectors import quote_accepted_for
+from kam.search.services import search_index_contract
 from kam.users.models import User
 
 CONTRACT_FIELDS = ["name", "amount", "terms", "warranty_months"]
@@ -82,6 +83,7 @@ def contract_create(
     )
     contract.number = f"HT{timezone.localdate():%Y}{contract.pk:06d}"
     contract.save(update_fields=["number"])
+    search_index_contract(contract)
     audit_record_creation(instance=contract, fields=AUDITED_FIELDS, actor=actor)
     return contract
 
@@ -116,6 +118,7 @@ def contract_update(
     for field, value in clean.items():
         setattr(locked, field, value)
     save_bumped(locked, list(clean))
+    search_index_contract(locked)
     audit_record_changes(instance=locked, before=before, actor=actor)
     if "amount" in clean:
         # A percentage plan follows the amount; an amount plan no longer sums and says so.
