@@ -36,7 +36,10 @@ def demo_delivery_build(*, account_ids: list[int], today: date) -> int:
         for (role, stance, plan), person in zip(CAST, people.order_by("pk"), strict=False):
             member = delivery_member_add(
                 contract=contract, contact=person, actor=contract.owner,
-                data={"delivery_role": role, "stance": stance, "support_plan": plan},
+                data={
+                    "delivery_role": role, "stance": stance, "support_plan": plan,
+                    "signs_all_milestones": role == DeliveryRole.FINANCE,
+                },
             )  # fmt: skip
             created += 1
             if role == DeliveryRole.FINANCE:

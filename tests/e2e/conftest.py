@@ -31,20 +31,23 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def shipped_processes(db: None) -> None:
-    """The sales processes the migrations ship. Browser tests run in transactions that end with
-    a flush, which empties every table, migration-made rows included; the next browser test
-    puts them back with the migrations' own functions."""
+    """The sales processes and checklist items the migrations ship. Browser tests run in
+    transactions that end with a flush, which empties every table, migration-made rows
+    included; the next browser test puts them back with the migrations' own functions."""
     from importlib import import_module
 
     from django.apps import apps
 
     steps = [
-        ("0002_shipped_sales_processes", "create_processes"),
-        ("0004_shipped_stage_gates", "ship"),
-        ("0006_stage_team_roles", "ship"),
+        ("opportunities", "0002_shipped_sales_processes", "create_processes"),
+        ("opportunities", "0004_shipped_stage_gates", "ship"),
+        ("opportunities", "0006_stage_team_roles", "ship"),
     ]
-    for migration, function in steps:
-        getattr(import_module(f"kam.opportunities.migrations.{migration}"), function)(apps, None)
+    for app, migration, function in steps:
+        getattr(import_module(f"kam.{app}.migrations.{migration}"), function)(apps, None)
+    # Not idempotent like the ones above: only when a flush has emptied the table.
+    if not apps.get_model("checklists", "ChecklistTemplate").objects.exists():
+        import_module("kam.checklists.migrations.0002_default_templates").add_defaults(apps, None)
 
 
 def login(page: Page, base_url: str, username: str) -> None:

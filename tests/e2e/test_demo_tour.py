@@ -7,6 +7,7 @@ from playwright.sync_api import Page
 
 from kam.accounts.models import Account
 from kam.contacts.models import Contact
+from kam.delivery.models import DeliveryChainMember
 from kam.demo.people import DEMO_PASSWORD
 from kam.opportunities.models import Opportunity
 from tests.e2e.conftest import screenshot
@@ -65,6 +66,31 @@ def test_director_tours_the_demo_company(live_server, page):
     screenshot(page, "demo_violations")
     page.goto(f"{live_server.url}/forecasts/")
     screenshot(page, "demo_forecast")
+
+    # Collection: the battle map (on screen and as printed), the dashboard and the aging.
+    page.goto(f"{live_server.url}/battle-map/")
+    assert page.locator("[data-testid=map-row]").count() >= 10
+    assert page.locator("[data-state=overdue]").count() >= 3
+    screenshot(page, "demo_battle_map")
+    page.emulate_media(media="print")
+    screenshot(page, "demo_battle_map_print")
+    page.emulate_media(media="screen")
+    chain = DeliveryChainMember.objects.order_by("pk").first()
+    assert chain is not None
+    page.goto(f"{live_server.url}/contracts/{chain.contract_id}/")
+    page.wait_for_selector("[data-testid=delivery-chain-summary]")
+    screenshot(page, "demo_contract_detail")
+    page.goto(f"{live_server.url}/delivery/contract/{chain.contract_id}/")
+    screenshot(page, "demo_delivery_chain")
+    page.goto(f"{live_server.url}/checklists/contract/{chain.contract_id}/")
+    screenshot(page, "demo_checklist")
+    page.context.clear_cookies()
+    login_demo(page, live_server.url, "finance")
+    page.goto(f"{live_server.url}/billing/dashboard/")
+    page.wait_for_selector("[data-testid=series-chart] svg")
+    screenshot(page, "demo_collections_dashboard")
+    page.goto(f"{live_server.url}/billing/aging/")
+    screenshot(page, "demo_aging")
     page.context.clear_cookies()
     login_demo(page, live_server.url, "manager1")
     page.goto(f"{live_server.url}/approvals/")
