@@ -58,6 +58,10 @@ def test_pages(role, request, setup):
     assert delivery.status_code == _expected(role, 422)
     acceptance = client.post(f"/contracts/{contract.pk}/acceptance/", {"a-version": 0})
     assert acceptance.status_code == _expected(role, 422)
+    complete = client.post(f"/contracts/{contract.pk}/complete/", stale)
+    assert complete.status_code == _expected(role, 302)
+    terminate = client.post(f"/contracts/{contract.pk}/terminate/", {**stale, "reason": "x"})
+    assert terminate.status_code == _expected(role, 422)
     upload = client.post(f"/contracts/{contract.pk}/attachments/", {})
     assert upload.status_code == _expected(role, 422)
     download = client.get(f"/contracts/attachments/{attachment.pk}/")
@@ -96,6 +100,9 @@ def test_api(role, request, setup):
     event = {**stale, "on": "2026-01-01"}
     assert api.send("post", f"{path}/delivery", event).status_code == _expected(role, 422)
     assert api.send("post", f"{path}/acceptance", event).status_code == _expected(role, 422)
+    assert api.send("post", f"{path}/complete", stale).status_code == _expected(role, 422)
+    ended = api.send("post", f"{path}/terminate", {**stale, "reason": "x"})
+    assert ended.status_code == _expected(role, 422)
     change = api.send("post", f"{path}/plan-change", {**stale, "milestones": [], "reason": "x"})
     assert change.status_code == _expected(role, 422)
     created = api.send(

@@ -23,8 +23,11 @@ from kam.contracts.schemas import (
     PlanChangeIn,
     PlanIn,
     SubmitIn,
+    TerminateIn,
+    VersionIn,
 )
 from kam.contracts.selectors import contract_get_visible, contract_list, contract_milestones
+from kam.contracts.services.closing import contract_complete, contract_termination_request
 from kam.contracts.services.contracts import (
     contract_create,
     contract_create_from_opportunity,
@@ -174,6 +177,30 @@ def submit_endpoint(request: HttpRequest, contract_id: int, payload: SubmitIn) -
     return _run(
         lambda: contract_submit(
             contract=contract, actor=user, version=payload.version, signed_on=payload.signed_on
+        ),
+        lambda approval: {"approval_id": approval.pk, "status": approval.status},
+        201,
+    )
+
+
+@router.post("/{contract_id}/complete", response={200: ContractDetailOut, 422: ErrorsOut})
+def complete_endpoint(request: HttpRequest, contract_id: int, payload: VersionIn) -> Any:
+    user = api_user(request)
+    contract = contract_get_visible(user, contract_id)
+    return _run(
+        lambda: contract_complete(contract=contract, actor=user, version=payload.version),
+        _detail,
+    )
+
+
+@router.post("/{contract_id}/terminate", response={201: ApprovalRefOut, 422: ErrorsOut})
+def terminate_endpoint(request: HttpRequest, contract_id: int, payload: TerminateIn) -> Any:
+    """Ask to terminate a signed contract; it ends when the approval chain approves."""
+    user = api_user(request)
+    contract = contract_get_visible(user, contract_id)
+    return _run(
+        lambda: contract_termination_request(
+            contract=contract, actor=user, version=payload.version, reason=payload.reason
         ),
         lambda approval: {"approval_id": approval.pk, "status": approval.status},
         201,

@@ -36,6 +36,16 @@ def _apply_plan(approval: "Approval", actor: "User") -> None:
     payment_plan_change_apply(approval, actor)
 
 
+def _apply_termination(approval: "Approval", actor: "User") -> None:
+    from kam.contracts.services.closing import contract_termination_apply
+
+    contract_termination_apply(approval, actor)
+
+
+def _describe_termination(approval: "Approval") -> list[ChangeRow]:
+    return [ChangeRow(label=_("终止原因"), old="", new=str(approval.payload.get("reason", "")))]
+
+
 def _describe_plan(approval: "Approval") -> list[ChangeRow]:
     from kam.contracts.enums import MilestoneKind
 
@@ -64,6 +74,13 @@ def register() -> None:
         ApprovalType(
             code="contract", label=gettext_lazy("合同审批"), default_chain=chain,
             apply=_apply_contract, on_rejected=_contract_back, on_sent_back=_contract_back,
+            has_amount=True,
+        )
+    )  # fmt: skip
+    approval_type_register(
+        ApprovalType(
+            code="contract_termination", label=gettext_lazy("合同终止"),
+            default_chain=chain[:2], apply=_apply_termination, describe=_describe_termination,
             has_amount=True,
         )
     )  # fmt: skip

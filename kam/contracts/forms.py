@@ -84,6 +84,12 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class TerminateForm(VersionForm):
+    reason = forms.CharField(
+        label=_("终止原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class SubmitForm(VersionForm):
     signed_on = forms.DateField(
         label=_("签订日期"),

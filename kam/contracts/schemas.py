@@ -95,6 +95,15 @@ class SubmitIn(Schema):
     signed_on: date | None = None
 
 
+class VersionIn(Schema):
+    version: int
+
+
+class TerminateIn(Schema):
+    version: int
+    reason: str
+
+
 class EventIn(Schema):
     version: int
     on: date

@@ -9,6 +9,7 @@ from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
 from kam.contracts.models import Contract, ContractAttachment, PaymentMilestone
 from kam.contracts.rules import contract_visibility_q
+from kam.contracts.services.closing import TERMINATION_APPROVAL
 from kam.contracts.services.signing import CONTRACT_APPROVAL, PLAN_CHANGE_APPROVAL
 from kam.core.aggregates import fen, fen_sum, yuan
 from kam.users.models import User
@@ -65,7 +66,7 @@ def contract_pending_approvals(contract: Contract) -> list[Approval]:
     """The contract's approvals still waiting: its signing, or a change to its plan."""
     return list(
         Approval.objects.filter(
-            type_code__in=(CONTRACT_APPROVAL, PLAN_CHANGE_APPROVAL),
+            type_code__in=(CONTRACT_APPROVAL, PLAN_CHANGE_APPROVAL, TERMINATION_APPROVAL),
             subject_id=contract.pk,
             status=ApprovalStatus.PENDING,
         ).order_by("pk")

@@ -21,6 +21,8 @@ from kam.contracts.forms import (
     ContractForm,
     EventForm,
     SubmitForm,
+    TerminateForm,
+    VersionForm,
     contract_initial,
     plan_rows_from_post,
     template_choices,
@@ -37,6 +39,7 @@ from kam.contracts.selectors import (
     contract_total,
 )
 from kam.contracts.services.attachments import contract_attachment_add, contract_attachment_delete
+from kam.contracts.services.closing import contract_complete, contract_termination_request
 from kam.contracts.services.contracts import (
     contract_create,
     contract_create_from_opportunity,
@@ -145,6 +148,8 @@ def _render_detail(
         "delivery_summary": delivery_summary(contract),
         "pending_approvals": contract_pending_approvals(contract),
         "submit_form": forms_.get("submit_form") or SubmitForm(initial=initial),
+        "complete_form": VersionForm(initial=initial),
+        "terminate_form": forms_.get("terminate_form") or TerminateForm(initial=initial),
         "delivery_form": forms_.get("delivery_form") or EventForm(initial=initial, prefix="d"),
         "acceptance_form": forms_.get("acceptance_form") or EventForm(initial=initial, prefix="a"),
         "attachment_form": forms_.get("attachment_form") or AttachmentForm(),
@@ -215,6 +220,40 @@ def record_delivery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_acceptance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _record(request, pk, "acceptance")
+
+
+@require_POST
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = _editable(request, pk)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            contract_complete(
+                contract=contract, actor=request.user, version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("合同已标记为完成。"))
+    return redirect(contract)
+
+
+@require_POST
+def terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = _editable(request, pk)
+    form = TerminateForm(request.POST)
+    if form.is_valid():
+        try:
+            contract_termination_request(
+                contract=contract, actor=request.user, version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("终止申请已提交审批。"))
+            return redirect(contract)
+    return _render_detail(request, contract, 422, terminate_form=form)
 
 
 def _plan_rows(milestones: list[PaymentMilestone]) -> list[dict[str, Any]]:

@@ -11,10 +11,11 @@ from django.db.models import Q
 
 from kam.billing.enums import InvoiceKind, ReceiptMethod
 from kam.billing.models import Allocation, BillingEvent, Invoice, Receipt
-from kam.billing.services.common import BILLABLE_STATUSES
+from kam.billing.selectors import milestone_money_map
 from kam.billing.services.invoices import invoice_issue
 from kam.billing.services.receipts import receipt_allocate, receipt_record, receipt_reverse
 from kam.contracts.models import Contract, PaymentMilestone
+from kam.contracts.services.closing import RUNNING, contract_complete
 from kam.users.enums import Role
 from kam.users.models import User
 
@@ -96,6 +97,13 @@ def _settle(biller: _Biller, contract: Contract, pattern: str) -> None:
             biller.pay(milestone, milestone.amount, milestone.due_date + timedelta(days=25))
 
 
+def _complete_if_settled(contract: Contract, today: date) -> None:
+    money = milestone_money_map(list(contract.milestones.values_list("pk", flat=True)), today)
+    if money and all(m.outstanding <= 0 for m in money.values()):
+        contract.refresh_from_db()
+        contract_complete(contract=contract, actor=contract.owner, version=contract.version)
+
+
 def demo_billing_build(*, account_ids: list[int], today: date) -> int:
     """Returns the number of receipts recorded."""
     finance = User.objects.filter(role=Role.FINANCE, is_active=True).order_by("pk").first()
@@ -103,12 +111,14 @@ def demo_billing_build(*, account_ids: list[int], today: date) -> int:
         return 0
     biller = _Biller(finance, today)
     contracts = list(
-        Contract.objects.filter(account_id__in=account_ids, status__in=BILLABLE_STATUSES)
+        Contract.objects.filter(account_id__in=account_ids, status__in=RUNNING)
         .select_related("account")
         .order_by("pk")
     )
     for index, contract in enumerate(contracts):
         _settle(biller, contract, PATTERNS[index % len(PATTERNS)])
+    for contract in contracts:
+        _complete_if_settled(contract, today)
     if contracts:
         account = contracts[0].account
         receipt_record(

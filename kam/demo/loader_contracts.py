@@ -10,6 +10,7 @@ from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
 from kam.approvals.services import approval_approve
 from kam.contracts.models import Contract
+from kam.contracts.services.closing import contract_termination_request
 from kam.contracts.services.contracts import (
     contract_create,
     contract_create_from_opportunity,
@@ -75,8 +76,14 @@ EARLIER = (
 )  # fmt: skip
 
 
-def _earlier_contract(account: Account, index: int, today: date) -> Contract:
-    days_ago, amount = EARLIER[index]
+# One more, signed and then called off by the customer: terminated through its approval.
+TERMINATED = (190, "426000.00")
+
+
+def _earlier_contract(
+    account: Account, index: int, today: date, terms: tuple[int, str] | None = None
+) -> Contract:
+    days_ago, amount = terms or EARLIER[index]
     assert account.owner is not None  # noqa: S101 - only owned accounts are picked
     actor = account.owner
     signed_on = today - timedelta(days=days_ago)
@@ -108,13 +115,28 @@ def _earlier_contract(account: Account, index: int, today: date) -> Contract:
     return contract
 
 
+def _terminated(account: Account, today: date) -> Contract:
+    contract = _earlier_contract(account, 0, today, TERMINATED)
+    _approve_all(
+        contract_termination_request(
+            contract=contract, actor=contract.owner, version=contract.version,
+            reason="客户项目因预算冻结取消，双方协商终止；已到货部分按实结算。",
+        )
+    )  # fmt: skip
+    contract.refresh_from_db()
+    return contract
+
+
 def _earlier_contracts(account_ids: list[int], today: date) -> list[Contract]:
-    customers = (
+    customers = list(
         Account.objects.filter(pk__in=account_ids, status=AccountStatus.ACTIVE, owner__isnull=False)
         .select_related("owner")
-        .order_by("pk")[: len(EARLIER)]
+        .order_by("pk")[: len(EARLIER) + 1]
     )
-    return [_earlier_contract(account, n, today) for n, account in enumerate(customers)]
+    made = [_earlier_contract(a, n, today) for n, a in enumerate(customers[: len(EARLIER)])]
+    if len(customers) > len(EARLIER):
+        made.append(_terminated(customers[-1], today))
+    return made
 
 
 def demo_contracts_build(*, account_ids: list[int], today: date) -> int:

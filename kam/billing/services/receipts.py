@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
+from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.billing.enums import BillingEventKind, ReceiptMethod, ReceiptStatus
 from kam.billing.models import Allocation, Receipt
 from kam.billing.services.common import (
@@ -28,6 +29,7 @@ from kam.billing.services.common import (
     require_billable,
     require_recorder,
 )
+from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import money_clean
 from kam.core.versioning import lock_at_version, save_bumped
@@ -175,6 +177,20 @@ def receipt_allocate(
     return created
 
 
+def _reopen_completed(receipt: Receipt) -> None:
+    """A contract completed on money this receipt brought is owed again: it goes back to
+    executing, so the battle map and the alerts pick it up."""
+    paid = receipt.allocations.filter(reversed_at__isnull=True).values("milestone__contract_id")
+    contracts = Contract.objects.select_for_update().filter(
+        status=ContractStatus.COMPLETED, pk__in=paid
+    )
+    for contract in contracts:
+        before = audit_snapshot(contract, ["status"])
+        contract.status = ContractStatus.EXECUTING
+        save_bumped(contract, ["status"])
+        audit_record_changes(instance=contract, before=before, actor=None)
+
+
 @transaction.atomic
 def receipt_reverse(*, receipt: Receipt, actor: User, version: int, reason: str) -> Receipt:
     """Reverse a receipt (entered in error, bounced bill): its allocations stop counting, so the
@@ -185,6 +201,7 @@ def receipt_reverse(*, receipt: Receipt, actor: User, version: int, reason: str)
     if locked.status == ReceiptStatus.REVERSED:
         raise ValidationError({"status": [_("该回款已冲销。")]})
     now = timezone.now()
+    _reopen_completed(locked)
     locked.allocations.filter(reversed_at__isnull=True).update(reversed_at=now)
     locked.status = ReceiptStatus.REVERSED
     locked.reversal_reason = clean_reason

@@ -16,10 +16,11 @@ from kam.approvals.models import Approval
 from kam.approvals.services import approval_submit
 from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.contracts.enums import ContractStatus
-from kam.contracts.models import Contract, PaymentMilestone
+from kam.contracts.models import Contract
 from kam.contracts.money import plan_difference
 from kam.contracts.services.contracts import contract_locked
 from kam.contracts.services.plans import milestone_due_dates_refresh, plan_rows_clean
+from kam.contracts.services.replan import plan_change_check, plan_change_write
 from kam.core.versioning import save_bumped
 from kam.users.models import User
 
@@ -112,7 +113,7 @@ def payment_plan_change_request(
     )
     if pending.exists():
         raise ValidationError(_("该合同已有一项回款计划变更在审批中。"))
-    plan_rows_clean(locked, rows)
+    plan_change_check(locked, plan_rows_clean(locked, rows))
     return approval_submit(
         type_code=PLAN_CHANGE_APPROVAL, requester=actor,
         title=_("回款计划变更：%(name)s") % {"name": locked.name}, subject=locked,
@@ -124,6 +125,5 @@ def payment_plan_change_request(
 def payment_plan_change_apply(approval: Approval, actor: User) -> None:
     contract = _contract_of(approval)
     milestones = plan_rows_clean(contract, list(approval.payload.get("rows", [])))
-    PaymentMilestone.objects.filter(contract=contract).delete()
-    PaymentMilestone.objects.bulk_create(milestones)
+    plan_change_write(contract, milestones)
     save_bumped(contract, [])
