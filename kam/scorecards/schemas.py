@@ -41,6 +41,8 @@ class CardOut(Schema):
     review_due: int
     review_rate: Decimal | None
     violations: int
+    collected_amount: Decimal
+    overdue_amount: Decimal
 
 
 class TeamOut(Schema):

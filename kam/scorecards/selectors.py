@@ -17,10 +17,15 @@ Every metric is one grouped query over all the reps on the card (`values("owner"
   (`kam.reviews.ReviewSheet`) against the working days due (`kam.workcalendar`) — days before
   today, and today once its sheet is filed.
 - 关卡违规 (violations): stage moves that bypassed a gate in the period.
+- 回款金额 (collected_amount): active allocations (`reversed_at IS NULL`, so a reversed receipt
+  drops out) of receipts received in the period (`Receipt.received_on`, dates inclusive), to
+  milestones of contracts the rep owns (`Contract.owner`).
+- 逾期金额 (overdue_amount): what is still outstanding now (milestone amount − active
+  allocations, never below zero per milestone) on milestones due before today, on the rep's
+  contracts in `BILLABLE_STATUSES` (not period-bound, like the pipeline).
 
-Collections (回款) and renewals (续约) are not on the card yet: they come with contracts. They
-plug in here as two more grouped queries on the contract and payment rows by owner, with their
-amounts summed with `fen_sum`, and two more fields on `RepCard`.
+Renewals (续约) are not on the card yet; they come with their own issue, the same way: one more
+grouped query by contract owner and one more field on `RepCard`.
 """
 
 import json
@@ -32,15 +37,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.accounts.models import Account
+from kam.billing.models import Allocation
+from kam.billing.selectors import milestones_with_money
+from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contacts.enums import ContactStatus, DecisionRole
 from kam.contacts.models import Contact
+from kam.contracts.models import PaymentMilestone
 from kam.core.aggregates import count_where, fen, fen_sum, yuan
 from kam.intents.models import IntentChange
 from kam.interactions.models import Interaction
@@ -61,7 +71,8 @@ FORWARD_MOVE = Q(
     bypassed=False, from_stage__isnull=False, to_stage__order__gt=F("from_stage__order")
 ) & ~Q(to_stage__kind=StageKind.LOST)
 SUMMED = ("new_a", "forward_moves", "wins", "won_amount", "losses", "pipeline_amount", "visits",
-          "review_filed", "review_due", "violations")  # fmt: skip
+          "review_filed", "review_due", "violations", "collected_amount",
+          "overdue_amount")  # fmt: skip
 MAX_CUSTOM_DAYS = 366
 
 # Sortable columns of the team card: key → label.
@@ -75,6 +86,8 @@ COLUMNS = {
     "visits": gettext_lazy("拜访"),
     "review_rate": gettext_lazy("理单纪律"),
     "violations": gettext_lazy("关卡违规"),
+    "collected_amount": gettext_lazy("回款金额"),
+    "overdue_amount": gettext_lazy("逾期金额"),
 }
 
 
@@ -155,6 +168,8 @@ class RepCard:
     review_filed: int = 0
     review_due: int = 0
     violations: int = 0
+    collected_amount: Decimal = ZERO
+    overdue_amount: Decimal = ZERO
 
     @property
     def review_rate(self) -> Decimal | None:
@@ -269,6 +284,29 @@ def scorecard_rows(reps: list[User], period: Period) -> list[RepCard]:
         .annotate(n=Count("pk")),
         key="created_by",
     )
+    collected = _by_owner(
+        Allocation.objects.filter(
+            milestone__contract__owner_id__in=ids, reversed_at__isnull=True,
+            receipt__received_on__gte=period.start, receipt__received_on__lte=period.end,
+        )
+        .values("milestone__contract__owner")
+        .annotate(collected_fen=fen_sum(fen("amount"), Q())),
+        key="milestone__contract__owner",
+    )  # fmt: skip
+    overdue = _by_owner(
+        milestones_with_money(
+            PaymentMilestone.objects.filter(
+                contract__owner_id__in=ids, contract__status__in=BILLABLE_STATUSES,
+                due_date__lt=period.today,
+            )
+        )
+        .values("contract__owner")
+        .annotate(
+            # Per milestone, so an over-allocated one cannot hide another's arrears.
+            overdue_fen=fen_sum(Greatest(fen("amount") - F("allocated_fen"), Value(0)), Q())
+        ),
+        key="contract__owner",
+    )  # fmt: skip
     filed, due = _review_counts(ids, period)
     cards = []
     for rep in reps:
@@ -287,6 +325,8 @@ def scorecard_rows(reps: list[User], period: Period) -> list[RepCard]:
                 visits=visits.get(rep.pk, {}).get("n", 0),
                 review_filed=filed.get(rep.pk, 0),
                 review_due=due.get(rep.pk, 0),
+                collected_amount=yuan(collected.get(rep.pk, {}).get("collected_fen")),
+                overdue_amount=yuan(overdue.get(rep.pk, {}).get("overdue_fen")),
             )
         )
     return cards

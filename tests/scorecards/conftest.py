@@ -7,10 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kam.accounts.models import Account
+from kam.billing.models import Allocation, Receipt
+from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
+from kam.contracts.models import Contract, PaymentMilestone
 from kam.intents.models import IntentChange
 from kam.opportunities.models import Opportunity, Stage, StageMove
 from kam.reviews.models import ReviewSheet
 from kam.scorecards.selectors import period_resolve
+from kam.users.models import User
 from tests.factories import AccountFactory, InteractionFactory, OpportunityFactory
 
 # A past week (Monday to Sunday) with five working days and no holiday.
@@ -55,6 +60,48 @@ def record(rep, at: datetime, *, won: str = "1234.56", open_amount: str = "1000.
     ReviewSheet.objects.get_or_create(
         rep=rep, day=local_day, defaults={"generated_at": at, "filed_at": at, "team": rep.team}
     )
+
+
+def contract_with_plan(
+    rep: User, plan: list[tuple[str, date]], status: str = ContractStatus.SIGNED
+) -> list[PaymentMilestone]:
+    """A contract owned by `rep` whose milestones are (amount, due date), written directly."""
+    total = sum((Decimal(amount) for amount, _due in plan), Decimal("0.00"))
+    contract = Contract.objects.create(
+        account=cast(Account, AccountFactory(owner=rep)), name="测试合同", amount=total, owner=rep,
+        created_by=rep, status=status,
+    )  # fmt: skip
+    return [
+        PaymentMilestone.objects.create(
+            contract=contract,
+            position=position,
+            kind=MilestoneKind.OTHER,
+            amount=Decimal(amount),
+            trigger=MilestoneTrigger.DATE,
+            fixed_date=due,
+            due_date=due,
+        )
+        for position, (amount, due) in enumerate(plan, start=1)
+    ]
+
+
+def collect(
+    milestone: PaymentMilestone, amount: str, received_on: date, *, reversed_: bool = False
+) -> Allocation:
+    """A receipt of `amount` received on `received_on`, allocated in full to `milestone`;
+    `reversed_` stamps it and its allocation the way reversing a receipt does."""
+    contract = milestone.contract
+    at = datetime(2026, 11, 20, tzinfo=UTC) if reversed_ else None
+    receipt = Receipt.objects.create(
+        account=contract.account, contract=contract, amount=Decimal(amount),
+        received_on=received_on, method="bank_transfer", recorded_by=contract.owner,
+        status="reversed" if reversed_ else "recorded",
+        reversal_reason="重复登记" if reversed_ else "", reversed_at=at,
+    )  # fmt: skip
+    return Allocation.objects.create(
+        receipt=receipt, milestone=milestone, amount=Decimal(amount),
+        allocated_by=contract.owner, reversed_at=at,
+    )  # fmt: skip
 
 
 @pytest.fixture
