@@ -45,6 +45,7 @@ from kam.demo.credit_codes import (
     credit_code_make,
 )
 from kam.demo.people import DEMO_PASSWORD, demo_org_create
+from kam.demo.scale_deals import DEAL_MODELS, DealsLoad
 from kam.demo.scale_names import BRANDS, CITIES, GOV_DEPTS, INDUSTRY_NAMES
 from kam.interactions.models import Interaction
 from kam.search import index
@@ -64,7 +65,7 @@ KINDS = ["visit"] * 35 + ["call"] * 25 + ["meeting"] * 15 + ["demo"] * 8 + ["sit
 KINDS += ["reception"] * 5 + ["trial"] * 7
 BULK_MODELS: list[type[models.Model]] = [
     Account, Contact, Interaction, Interaction.our_participants.through,
-    Interaction.their_participants.through,
+    Interaction.their_participants.through, *DEAL_MODELS,
 ]  # fmt: skip
 # an interaction text from the pools: subject, content, outcome, next step, (title, body, terms)
 _Text = tuple[str, str, str, str, tuple[str, str, str]]
@@ -76,6 +77,8 @@ class ScaleSize:
     people: int = 500_000
     interactions: int = 2_000_000
     reps: int = 200
+    opportunities: int = 200_000
+    contracts: int = 50_000
 
 
 def _credit_kind(industry: str) -> str:
@@ -437,7 +440,9 @@ class _ScaleLoad:
         self.log("最近跟进时间已更新")
 
     def reset_sequences(self) -> None:
-        statements = connection.ops.sequence_reset_sql(no_style(), [Account, Contact, Interaction])
+        statements = connection.ops.sequence_reset_sql(
+            no_style(), [Account, Contact, Interaction, *DEAL_MODELS]
+        )
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
@@ -450,8 +455,10 @@ def demo_scale_load(
     if User.objects.filter(username=SCALE_MARKER_USERNAME).exists():
         out("规模数据已存在，未做修改（请使用新的数据库）。")
         return False
-    if min(size.accounts, size.reps) < 1 or min(size.people, size.interactions) < 0:
+    if min(size.accounts, size.reps) < 1:
         raise ValueError("accounts and reps must be at least 1")
+    if min(size.people, size.interactions, size.opportunities, size.contracts) < 0:
+        raise ValueError("the sizes may not be negative")
     # a bulk load into SQLite: no fsync per commit (only possible outside a transaction)
     tune_sqlite = connection.vendor == "sqlite" and not connection.in_atomic_block
     if tune_sqlite:
@@ -474,6 +481,9 @@ def demo_scale_load(
         load.load_accounts()
         load.load_contacts()
         load.load_interactions()
+        deals = DealsLoad(load)
+        deals.load_opportunities(size.opportunities)
+        deals.load_contracts(size.contracts)
         load.reset_sequences()
     finally:
         with transaction.atomic():

@@ -30,8 +30,12 @@ def test_demo_scale_leaves_the_schema_as_it_was(db):
     out = StringIO()
     call_command(
         "demo_load", "--scale", "--accounts", "20", "--people", "60", "--interactions", "100",
-        "--reps", "10", stdout=out,
+        "--reps", "10", "--opportunities", "30", "--contracts", "10", stdout=out,
     )  # fmt: skip
     assert "拜访记录：100/100" in out.getvalue()
-    assert SearchDocument.objects.count() == 180
+    assert "合同：10" in out.getvalue()
+    assert SearchDocument.objects.filter(
+        kind__in=["account", "contact", "interaction"]
+    ).count() == (180)
+    assert SearchDocument.objects.filter(kind="opportunity").count() == 30
     assert _schema() == before

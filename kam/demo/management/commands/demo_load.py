@@ -23,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, default=100_000)
         parser.add_argument("--people", type=int, default=500_000)
         parser.add_argument("--interactions", type=int, default=2_000_000)
+        parser.add_argument("--opportunities", type=int, default=200_000)
+        parser.add_argument("--contracts", type=int, default=50_000)
         parser.add_argument("--reps", type=int, default=200, help="Sales reps (--scale only).")
         parser.add_argument(
             "--batch-size", type=int, default=10_000, help="Rows per insert batch (--scale only)."
@@ -35,6 +37,8 @@ class Command(BaseCommand):
                 people=options["people"],
                 interactions=options["interactions"],
                 reps=options["reps"],
+                opportunities=options["opportunities"],
+                contracts=options["contracts"],
             )
             demo_scale_load(
                 size=size, seed=options["seed"], batch_size=options["batch_size"], out=self.say

@@ -1,0 +1,174 @@
+"""What is measured: named operations, each a role, a URL and a p95 budget, built from the
+generated data (the users of `demo_load --scale`, an account of the rep, the rep's team).
+
+Only reads for now. Adding a write (claim a pool account, log a visit, advance a stage) means:
+an `Operation` with a method and a form body built per repetition (each claim needs another
+pool account, each stage move another deal), `HttpClient.post_form` to send it (it already
+carries the CSRF token), and an in-process measurement that runs inside a rolled-back
+transaction instead of re-executing the captured INSERTs and UPDATEs.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlencode
+
+from django.contrib.auth.hashers import check_password
+
+from bench.results import Skipped
+from kam.accounts.models import Account
+from kam.contacts.models import Contact
+from kam.contracts.models import Contract, PaymentMilestone
+from kam.core.pagination import PAGE_SIZE
+from kam.demo.people import DEMO_PASSWORD
+from kam.interactions.models import Interaction
+from kam.opportunities.models import Opportunity
+from kam.users.enums import Role
+from kam.users.models import User
+
+PAGE_BUDGET_MS = 50
+SEARCH_BUDGET_MS = 100
+DASHBOARD_BUDGET_MS = 200
+DEEP_PAGE = 2000
+SEARCH_WORD_ZH = "数据中心"  # in the generated interaction texts (kam/demo/catalog.py)
+SEARCH_WORD_EN = "Huawei"
+
+
+class Persona(StrEnum):
+    REP = "rep"
+    DIRECTOR = "director"
+
+
+class Auth(StrEnum):
+    SESSION = "session"  # logged in over the login form, with cookies
+    # the API: `Authorization: Bearer <key>`
+    TOKEN = "token"  # noqa: S105 - the name of a kind of authentication, not a secret
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    persona: Persona
+    path: str
+    budget_ms: int
+    auth: Auth = Auth.SESSION
+
+
+@dataclass(frozen=True)
+class Personas:
+    rep: User
+    director: User
+
+    def user(self, persona: Persona) -> User:
+        return self.rep if persona is Persona.REP else self.director
+
+
+class NoGeneratedData(Exception):
+    pass
+
+
+def scale_counts() -> dict[str, int]:
+    return {
+        "accounts": Account.objects.count(),
+        "contacts": Contact.objects.count(),
+        "interactions": Interaction.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "contracts": Contract.objects.count(),
+        "milestones": PaymentMilestone.objects.count(),
+    }
+
+
+def _first_user(prefix: str, role: Role) -> User:
+    user = (
+        User.objects.filter(username__startswith=prefix, role=role, is_active=True)
+        .order_by("username")
+        .first()
+    )
+    if user is None:
+        raise NoGeneratedData(f"no active {role} named {prefix}…: run `demo_load --scale` first")
+    if not check_password(DEMO_PASSWORD, user.password):
+        raise NoGeneratedData(f"{user.username} does not have the demo password")
+    return user
+
+
+def personas() -> Personas:
+    """The first generated rep (s_rep0001) and director (s_dir01), see kam/demo/scale.py."""
+    return Personas(
+        rep=_first_user("s_rep", Role.ACCOUNT_MANAGER),
+        director=_first_user("s_dir", Role.SALES_DIRECTOR),
+    )
+
+
+def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list[Skipped]]:
+    """The operations to run on this data set, and the ones left out for want of data."""
+    rep, director = Persona.REP, Persona.DIRECTOR
+    operations = [
+        Operation("account_list_page1_rep", rep, "/accounts/", PAGE_BUDGET_MS),
+        Operation("account_list_page1_director", director, "/accounts/", PAGE_BUDGET_MS),
+        Operation("account_list_grade_a_rep", rep, "/accounts/?grade=A", PAGE_BUDGET_MS),
+        Operation("account_list_grade_a_director", director, "/accounts/?grade=A", PAGE_BUDGET_MS),
+        Operation("account_list_sort_name_rep", rep, "/accounts/?sort=name", PAGE_BUDGET_MS),
+        Operation(
+            "account_list_sort_name_director", director, "/accounts/?sort=name", PAGE_BUDGET_MS
+        ),
+    ]
+    skipped: list[Skipped] = []
+    deep_page = Operation(
+        f"account_list_page{DEEP_PAGE}_director",
+        director,
+        f"/accounts/?page={DEEP_PAGE}",
+        PAGE_BUDGET_MS,
+    )
+    if scale["accounts"] > (DEEP_PAGE - 1) * PAGE_SIZE:
+        operations.append(deep_page)
+    else:
+        # An empty page past the end costs nothing like a real deep page.
+        note = f"{scale['accounts']} accounts: page {DEEP_PAGE} would be empty"
+        skipped.append(Skipped(deep_page.name, note))
+    account = Account.objects.filter(owner=people.rep).order_by("pk").only("pk").first()
+    if account is None:
+        skipped.append(Skipped("account_detail_rep", f"{people.rep.username} owns no account"))
+    else:
+        operations.append(
+            Operation("account_detail_rep", rep, f"/accounts/{account.pk}/", PAGE_BUDGET_MS)
+        )
+    for label, word in (("zh", SEARCH_WORD_ZH), ("en", SEARCH_WORD_EN)):
+        path = f"/search/?{urlencode({'q': word})}"
+        operations.append(Operation(f"search_{label}_rep", rep, path, SEARCH_BUDGET_MS))
+    operations.append(
+        Operation("api_accounts_50_rep", rep, "/api/accounts/?limit=50", PAGE_BUDGET_MS, Auth.TOKEN)
+    )
+    if scale["opportunities"]:
+        team = f"?team={people.rep.team_id}" if people.rep.team_id else ""
+        operations += [
+            Operation(
+                "opportunity_board_team_director",
+                director,
+                f"/opportunities/board/{team}",
+                DASHBOARD_BUDGET_MS,
+            ),
+            Operation(
+                "api_opportunities_50_rep",
+                rep,
+                "/api/opportunities/?limit=50",
+                PAGE_BUDGET_MS,
+                Auth.TOKEN,
+            ),
+        ]
+    else:
+        note = "no opportunities in the database"
+        skipped += [
+            Skipped("opportunity_board_team_director", note),
+            Skipped("api_opportunities_50_rep", note),
+        ]
+    operations.append(
+        Operation("battle_map_director", director, "/battle-map/", DASHBOARD_BUDGET_MS)
+    )
+    if scale["contracts"]:
+        operations.append(
+            Operation(
+                "billing_dashboard_director", director, "/billing/dashboard/", DASHBOARD_BUDGET_MS
+            )
+        )
+    else:
+        skipped.append(Skipped("billing_dashboard_director", "no contracts in the database"))
+    return operations, skipped

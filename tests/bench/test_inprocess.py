@@ -1,0 +1,92 @@
+from typing import cast
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.inprocess import capture_statements, profile, raw_sql_ms, replayable
+from bench.operations import Auth, Persona, Personas, plan
+from kam.accounts.models import Account
+from kam.demo.people import DEMO_PASSWORD
+from kam.users.enums import Role
+from kam.users.models import User
+from tests.factories import AccountFactory, UserFactory
+
+LIST = "/accounts/"
+
+
+def make_accounts(owner: User, count: int) -> list[Account]:
+    return cast(list[Account], AccountFactory.create_batch(count, owner=owner))
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.get(LIST)  # warm caches (content types, session) as a running server has them
+    return client
+
+
+@pytest.mark.django_db
+def test_query_count_of_the_account_list_is_that_of_the_page(rep, django_assert_num_queries):
+    make_accounts(rep, 3)
+    client = logged_in(rep)
+    with CaptureQueriesContext(connection) as page:
+        client.get(LIST)
+    measured = profile(client, LIST, repeats=3)
+    assert measured.queries == len(page.captured_queries)
+    assert any('FROM "accounts_account"' in sql for sql in measured.statements)
+    with django_assert_num_queries(measured.queries):
+        client.get(LIST)
+
+
+@pytest.mark.django_db
+def test_captured_statements_run_again_as_raw_sql(rep):
+    """The inlined parameters make the captured SQL executable on its own (Chinese names
+    included)."""
+    make_accounts(rep, 2)
+    statements = capture_statements(logged_in(rep), LIST)
+    with connection.cursor() as cursor:
+        account_query = next(s for s in statements if 'FROM "accounts_account"' in s)
+        cursor.execute(account_query)
+        assert len(cursor.fetchall()) == 2
+    assert isinstance(raw_sql_ms(statements, repeats=2), float)
+
+
+@pytest.mark.django_db
+def test_plan_skips_what_the_data_set_lacks(team_one):
+    rep = cast(User, UserFactory(username="s_rep0001", team=team_one, password=DEMO_PASSWORD))
+    director = cast(
+        User, UserFactory(username="s_dir01", role=Role.SALES_DIRECTOR, password=DEMO_PASSWORD)
+    )
+    account = make_accounts(rep, 1)[0]
+    scale = {"accounts": 1, "contacts": 0, "interactions": 0, "opportunities": 0,
+             "contracts": 0, "milestones": 0}  # fmt: skip
+    operations, skipped = plan(Personas(rep=rep, director=director), scale)
+    by_name = {op.name: op for op in operations}
+    assert by_name["account_detail_rep"].path == f"/accounts/{account.pk}/"
+    assert by_name["api_accounts_50_rep"].auth is Auth.TOKEN
+    assert by_name["battle_map_director"].persona is Persona.DIRECTOR
+    assert {s.name for s in skipped} == {
+        "account_list_page2000_director", "opportunity_board_team_director",
+        "api_opportunities_50_rep", "billing_dashboard_director",
+    }  # fmt: skip
+    assert not set(by_name) & {s.name for s in skipped}
+
+
+def test_server_side_cursor_declarations_replay_as_their_select():
+    select = 'SELECT "users_user"."id" FROM "users_user" WHERE "users_user"."is_active"'
+    assert replayable(f'DECLARE "_django_curs_1_sync_7" NO SCROLL CURSOR FOR {select}') == select
+    assert replayable(f'DECLARE "c" CURSOR WITH HOLD FOR {select}') == select
+    assert replayable(select) == select
+
+
+@pytest.mark.django_db
+def test_plan_has_the_deep_page_when_there_are_enough_accounts(team_one):
+    rep = cast(User, UserFactory(username="s_rep0001", team=team_one))
+    director = cast(User, UserFactory(username="s_dir01", role=Role.SALES_DIRECTOR))
+    scale = {"accounts": 100_000, "contacts": 0, "interactions": 0, "opportunities": 1,
+             "contracts": 1, "milestones": 0}  # fmt: skip
+    operations, skipped = plan(Personas(rep=rep, director=director), scale)
+    assert "/accounts/?page=2000" in {op.path for op in operations}
+    assert {s.name for s in skipped} == {"account_detail_rep"}

@@ -1,0 +1,118 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.results import OperationResult, RunResult, Skipped, markdown, median, percentile, write
+
+
+def sample_run() -> RunResult:
+    return RunResult(
+        commit="abc1234",
+        date="2026-11-30",
+        database="sqlite",
+        machine="2 vCPU, 24 GiB",
+        scale={"accounts": 100000, "interactions": 2000000},
+        operations=[
+            OperationResult(
+                name="account_list_page1_rep",
+                n=200,
+                median_ms=12.3,
+                p95_ms=18.9,
+                queries=6,
+                raw_sql_ms=1.4,
+                budget_ms=50,
+            ),
+            OperationResult(
+                name="battle_map_director",
+                n=200,
+                median_ms=150.0,
+                p95_ms=260.5,
+                queries=12,
+                raw_sql_ms=90.2,
+                budget_ms=200,
+            ),
+            OperationResult(
+                name="account_detail_rep",
+                n=200,
+                median_ms=27.2,
+                p95_ms=30.0,
+                queries=19,
+                raw_sql_ms=0.4,
+                budget_ms=50,
+            ),
+        ],
+        skipped=[Skipped("billing_dashboard_director", "no contracts in the database")],
+    )
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(v) for v in range(100, 0, -1)]
+    assert percentile(values, 95) == 95
+    assert percentile(values, 50) == 50
+    assert percentile(values, 100) == 100
+    assert percentile([7.0], 95) == 7.0
+    # 200 timings: rank ceil(0.95 * 200) = 190, one of the measured values, never interpolated
+    assert percentile([float(v) for v in range(1, 201)], 95) == 190
+
+
+def test_percentile_refuses_no_values_and_impossible_ranks():
+    with pytest.raises(ValueError, match="no values"):
+        percentile([], 95)
+    with pytest.raises(ValueError, match="pct"):
+        percentile([1.0], 0)
+
+
+def test_operation_result_from_timings_rounds_to_a_tenth():
+    timings = [float(v) + 0.04 for v in range(1, 101)]
+    result = OperationResult.from_timings(
+        "search_zh_rep", timings, queries=5, raw_sql_ms=3.456, budget_ms=100
+    )
+    assert result == OperationResult(
+        name="search_zh_rep", n=100, median_ms=50.5, p95_ms=95.0, queries=5, raw_sql_ms=3.5,
+        budget_ms=100,
+    )  # fmt: skip
+    assert median([3.0, 1.0, 2.0]) == 2.0
+
+
+def test_json_file_has_the_documented_shape(tmp_path: Path):
+    json_path, md_path = write(sample_run(), tmp_path)
+    assert json_path.name == "2026-11-30-sqlite-abc1234.json"
+    assert md_path.name == "2026-11-30-sqlite-abc1234.md"
+    assert json.loads(json_path.read_text(encoding="utf-8")) == {
+        "commit": "abc1234",
+        "date": "2026-11-30",
+        "database": "sqlite",
+        "machine": "2 vCPU, 24 GiB",
+        "scale": {"accounts": 100000, "interactions": 2000000},
+        "operations": [
+            {"name": "account_list_page1_rep", "n": 200, "median_ms": 12.3, "p95_ms": 18.9,
+             "queries": 6, "raw_sql_ms": 1.4, "budget_ms": 50},
+            {"name": "battle_map_director", "n": 200, "median_ms": 150.0, "p95_ms": 260.5,
+             "queries": 12, "raw_sql_ms": 90.2, "budget_ms": 200},
+            {"name": "account_detail_rep", "n": 200, "median_ms": 27.2, "p95_ms": 30.0,
+             "queries": 19, "raw_sql_ms": 0.4, "budget_ms": 50},
+        ],
+        "skipped": [
+            {"name": "billing_dashboard_director", "note": "no contracts in the database"}
+        ],
+    }  # fmt: skip
+
+
+def test_markdown_table_names_the_budgets_an_operation_exceeds():
+    assert markdown(sample_run()) == (
+        "# Benchmark 2026-11-30 · sqlite · abc1234\n"
+        "\n"
+        "Machine: 2 vCPU, 24 GiB. Scale: accounts 100,000, interactions 2,000,000.\n"
+        "\n"
+        "| operation | n | median ms | p95 ms | budget ms | queries | raw SQL ms "
+        "| within budget |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
+        "| account_list_page1_rep | 200 | 12.3 | 18.9 | 50 | 6 | 1.4 | yes |\n"
+        "| battle_map_director | 200 | 150.0 | 260.5 | 200 | 12 | 90.2 | NO: p95, queries |\n"
+        "| account_detail_rep | 200 | 27.2 | 30.0 | 50 | 19 | 0.4 | NO: queries |\n"
+        "\n"
+        "Skipped:\n"
+        "\n"
+        "- billing_dashboard_director: no contracts in the database\n"
+    )
