@@ -264,3 +264,30 @@ def in_background[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
     finally:
         stop.set()
         worker.join()
+
+
+def bulk_set_moments(
+    model: type[models.Model], column: str, rows: list[tuple[Any, int]], batch: int
+) -> None:
+    """Set a datetime `column` row by row from (moment, id) pairs: on PostgreSQL one joined
+    UPDATE from a COPY-filled scratch table rather than a statement per row; elsewhere batched
+    executemany."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE TEMPORARY TABLE scale_last (at timestamptz, id bigint) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY scale_last (at, id) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {table} SET {quote(column)} = scale_last.at "  # noqa: S608
+                f"FROM scale_last WHERE {table}.{quote('id')} = scale_last.id"
+            )
+            cursor.execute("DROP TABLE scale_last")
+            return
+        sql = f"UPDATE {table} SET {quote(column)} = %s WHERE {quote('id')} = %s"  # noqa: S608
+        for start in range(0, len(rows), batch):
+            cursor.executemany(sql, rows[start : start + batch])

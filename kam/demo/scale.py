@@ -31,6 +31,7 @@ from kam.demo.bulk import (
     BulkTable,
     SearchRows,
     SecondaryIndexes,
+    bulk_set_moments,
     clear_caches,
     in_background,
     interaction_row,
@@ -407,36 +408,13 @@ class _ScaleLoad:
         self, last_account: list[int], last_contact: list[int], moments: list[Any],
         first_account: int, contact_base: int,
     ) -> None:  # fmt: skip
-        quote = connection.ops.quote_name
         updates = [
             (Account, "last_activity_at", last_account, first_account),
             (Contact, "last_contact_at", last_contact, contact_base),
         ]
         for model, column, last, base in updates:
-            sql = (
-                f"UPDATE {quote(model._meta.db_table)} SET {quote(column)} = %s "  # noqa: S608
-                f"WHERE {quote('id')} = %s"
-            )
             rows = [(moments[when], base + i) for i, when in enumerate(last) if when >= 0]
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    # one joined UPDATE from a COPY-filled scratch table, not a statement per row
-                    cursor.execute(
-                        "CREATE TEMPORARY TABLE scale_last (at timestamptz, id bigint) "
-                        "ON COMMIT DROP"
-                    )
-                    with cursor.cursor.copy("COPY scale_last (at, id) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                    table = quote(model._meta.db_table)
-                    cursor.execute(
-                        f"UPDATE {table} SET {quote(column)} = scale_last.at "  # noqa: S608
-                        f"FROM scale_last WHERE {table}.{quote('id')} = scale_last.id"
-                    )
-                    cursor.execute("DROP TABLE scale_last")
-                    continue
-                for start in range(0, len(rows), self.batch):
-                    cursor.executemany(sql, rows[start : start + self.batch])
+            bulk_set_moments(model, column, rows, self.batch)
         self.log("最近跟进时间已更新")
 
     def reset_sequences(self) -> None:
