@@ -1,9 +1,11 @@
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kam.demo.loader import demo_data_load
 from kam.demo.scale import ScaleSize, demo_scale_load
+from kam.demo.scale_csv import scale_csv_export
 
 
 class Command(BaseCommand):
@@ -29,8 +31,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=10_000, help="Rows per insert batch (--scale only)."
         )
+        parser.add_argument(
+            "--csv", type=Path, help="Then write the data set as CSV files here (--scale only)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["csv"] and not options["scale"]:
+            raise CommandError("--csv needs --scale.")
         if options["scale"]:
             size = ScaleSize(
                 accounts=options["accounts"],
@@ -43,6 +50,8 @@ class Command(BaseCommand):
             demo_scale_load(
                 size=size, seed=options["seed"], batch_size=options["batch_size"], out=self.say
             )
+            if options["csv"]:
+                scale_csv_export(options["csv"], out=self.say)
         else:
             demo_data_load(seed=options["seed"], reset=options["reset"], out=self.say)
         self.stdout.write(self.style.SUCCESS("Demo company ready."))
