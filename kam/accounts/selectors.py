@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import (
@@ -154,8 +156,12 @@ def account_by_credit_code(code: str) -> Account | None:
 
 
 def account_detail(user: User, pk: int) -> Account:
+    """The account for its page; the pool placement the page's pool card shows comes along in
+    the same query."""
     return get_object_or_404(
-        accounts_visible_to(user).select_related("owner", "owner__manager", "team", "parent"),
+        accounts_visible_to(user).select_related(
+            "owner", "owner__manager", "team", "parent", "placement__pool"
+        ),
         pk=pk,
     )
 
@@ -197,42 +203,56 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
 
 
+def _group_ids_sql() -> str:
+    """The ids of the whole group `account` belongs to: up to its root, then all the way down.
+
+    UNION (not UNION ALL) ends a walk that meets a row twice, so a damaged chain cannot loop.
+    """
+    table = connection.ops.quote_name(Account._meta.db_table)
+    return f"""
+        WITH RECURSIVE up(id, parent_id) AS (
+            SELECT id, parent_id FROM {table} WHERE id = %s
+            UNION
+            SELECT a.id, a.parent_id FROM {table} a JOIN up ON a.id = up.parent_id
+        ),
+        down(id) AS (
+            SELECT id FROM up WHERE parent_id IS NULL
+            UNION
+            SELECT a.id FROM {table} a JOIN down ON a.parent_id = down.id
+        )
+        SELECT id FROM down LIMIT %s
+    """  # noqa: S608 - only the table name is interpolated
+
+
 def account_group_tree(user: User, account: Account) -> list[TreeNode]:
     """The group hierarchy around `account`: from its root down, visible accounts only.
 
-    One query per level up and one per level down (groups are a handful of levels deep), plus
-    one to learn which nodes the user may see; an invisible node's children hang on its nearest
-    visible ancestor.
+    One query however deep or wide the group: its ids come from a recursive subquery and each
+    row says whether the user may see it; an invisible node's children hang on its nearest
+    visible ancestor, and its name never leaves this function.
     """
-    root_id = account.pk
-    parent_id = account.parent_id
-    seen = {account.pk}
-    while parent_id is not None and parent_id not in seen:
-        seen.add(parent_id)
-        root_id = parent_id
-        parent_id = Account.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
-
-    parents: dict[int, int | None] = {root_id: None}
-    frontier = [root_id]
-    while frontier and len(parents) < GROUP_TREE_LIMIT:
-        rows = list(
-            Account.objects.filter(parent_id__in=frontier)
-            .exclude(pk__in=list(parents))
-            .values_list("pk", "parent_id")[:GROUP_TREE_LIMIT]
+    visible_to_user = (
+        Value(True)
+        if user.sees_everything
+        else Case(When(account_visibility_q(user), then=Value(True)), default=Value(False))
+    )
+    rows = (
+        # S611: the SQL is a constant; the account id and the limit are parameters.
+        Account.objects.filter(
+            pk__in=RawSQL(_group_ids_sql(), [account.pk, GROUP_TREE_LIMIT])  # noqa: S611
         )
-        frontier = []
-        for pk, parent in rows:
-            parents[pk] = parent
-            frontier.append(pk)
-    if len(parents) == 1:
+        .annotate(visible_to_user=visible_to_user)
+        .values_list("pk", "parent_id", "name", "grade", "visible_to_user")
+    )
+    parents: dict[int, int | None] = {}
+    visible: dict[int, tuple[str, str]] = {}
+    for pk, parent_id, name, grade, is_visible in rows:
+        parents[pk] = parent_id
+        if is_visible:
+            visible[pk] = (name, grade)
+    root_id = next((pk for pk, parent in parents.items() if parent is None), None)
+    if root_id is None or len(parents) == 1:
         return []
-
-    visible = {
-        pk: (name, grade)
-        for pk, name, grade in accounts_visible_to(user)
-        .filter(pk__in=list(parents))
-        .values_list("pk", "name", "grade")
-    }
     children: dict[int | None, list[int]] = {}
     for node_id, parent_of in parents.items():
         children.setdefault(parent_of, []).append(node_id)

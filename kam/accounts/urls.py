@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kam.accounts import merge_views, views
+from kam.accounts import history_views, merge_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("create/", views.create, name="create"),
     path("parent-options/", views.parent_options, name="parent_options"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/history/", history_views.history, name="history"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/core-change/", views.core_change, name="core_change"),
     path("<int:pk>/grade/", views.change_grade, name="change_grade"),

@@ -22,7 +22,6 @@ from kam.accounts.forms import (
     TeamMemberForm,
     VerificationForm,
 )
-from kam.accounts.merging import account_merges
 from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.rules import account_can_create, account_can_edit
 from kam.accounts.selectors import (
@@ -33,10 +32,8 @@ from kam.accounts.selectors import (
     account_candidates_for_display,
     account_detail,
     account_get_visible,
-    account_grade_history,
     account_group_tree,
     account_latest_verifications,
-    account_owner_history,
     account_parent_candidates,
     account_team_members,
     accounts_list,
@@ -56,7 +53,6 @@ from kam.accounts.services import (
     core_field_value,
 )
 from kam.audit.exports import export_allowed, export_response
-from kam.audit.selectors import field_changes_for
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
@@ -311,12 +307,8 @@ def _detail(
         "scenario_meaning": SCENARIO_MEANINGS.get(account.purchase_scenario, ""),  # type: ignore[call-overload]
         "core_fields": core_fields,
         "tree": account_group_tree(user, account),
-        "grade_history": account_grade_history(account),
-        "owner_history": account_owner_history(account),
         "members": account_team_members(account),
         "opportunities": opportunities_for_account(user, account),
-        "field_changes": field_changes_for(account, limit=50),
-        "merges": account_merges(account),
         "grade_form": forms.get("grade_form")
         or GradeForm(initial={"grade": account.grade, "version": account.version}),
         "owner_form": forms.get("owner_form")

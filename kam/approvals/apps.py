@@ -10,12 +10,12 @@ class ApprovalsConfig(AppConfig):
         from kam.accounts.rules import account_grant_register
         from kam.approvals.enums import REACHED_STEP_STATUSES
         from kam.approvals.models import ApprovalStep
-        from kam.approvals.timeline import approval_items
+        from kam.approvals.timeline import approval_source
         from kam.approvals.types import register_catalogue
         from kam.interactions.selectors import timeline_register_source
 
         register_catalogue()
-        timeline_register_source(approval_items)
+        timeline_register_source(approval_source)
         # SPEC §1: an approver reads the subject of an approval that reached them, while it
         # waits for them and after they decided.
         account_grant_register(

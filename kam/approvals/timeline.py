@@ -1,23 +1,14 @@
 """Approvals on the account timeline (R-ACT-3): each request, with where it stands."""
 
-from datetime import datetime
-
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
 from kam.approvals.models import Approval
 from kam.approvals.registry import approval_type_label
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 
 
-def approval_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    rows = (
-        Approval.objects.filter(account_id=account.pk)
-        .select_related("requester")
-        .order_by("-submitted_at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(submitted_at__lt=before)
+def _approval_items(rows: QuerySet[Approval]) -> list[TimelineItem]:
     return [
         TimelineItem(
             at=row.submitted_at,
@@ -29,5 +20,13 @@ def approval_items(account: Account, before: datetime | None, limit: int) -> lis
             obj=row,
             tiebreak=row.pk,
         )
-        for row in rows[:limit]
+        for row in rows.select_related("requester")
     ]
+
+
+approval_source = TimelineSource(
+    events=lambda account: Approval.objects.filter(account_id=account.pk),
+    at="submitted_at",
+    kind="approval",
+    items=_approval_items,
+)

@@ -8,7 +8,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("发票与回款")
 
     def ready(self) -> None:
-        from kam.billing.timeline import billing_event_items
+        from kam.billing.timeline import billing_event_source
         from kam.interactions.selectors import timeline_register_source
 
-        timeline_register_source(billing_event_items)
+        timeline_register_source(billing_event_source)

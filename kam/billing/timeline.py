@@ -2,17 +2,16 @@
 allocated and reversed. Read from the billing events, which every one of those writes already
 records with its actor, amount and reason."""
 
-from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.billing.enums import BillingEventKind
 from kam.billing.models import BillingEvent, Invoice, Receipt
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 
 
 def _money(amount: Decimal | None) -> str:
@@ -61,24 +60,27 @@ def _receipt_item(event: BillingEvent, receipt: Receipt) -> TimelineItem:
     )
 
 
-def billing_event_items(
-    account: Account, before: datetime | None, limit: int
-) -> list[TimelineItem]:
-    """One query: the account's invoices (through their contracts) and receipts are picked by
-    subqueries on their indexed account and contract columns."""
+def _billing_events(account: Account) -> QuerySet[BillingEvent]:
+    """The account's invoices (through their contracts) and receipts are picked by subqueries on
+    their indexed account and contract columns."""
     invoices = Invoice.objects.filter(contract__account_id=account.pk).values("pk")
     receipts = Receipt.objects.filter(account_id=account.pk).values("pk")
-    events = (
-        BillingEvent.objects.filter(Q(invoice_id__in=invoices) | Q(receipt_id__in=receipts))
-        .select_related("invoice__contract", "receipt__contract", "actor")
-        .order_by("-at", "-pk")
-    )
-    if before is not None:
-        events = events.filter(at__lt=before)
+    return BillingEvent.objects.filter(Q(invoice_id__in=invoices) | Q(receipt_id__in=receipts))
+
+
+def _billing_event_items(events: QuerySet[BillingEvent]) -> list[TimelineItem]:
     items = []
-    for event in events[:limit]:
+    for event in events.select_related("invoice__contract", "receipt__contract", "actor"):
         if event.invoice is not None:
             items.append(_invoice_item(event, event.invoice))
         elif event.receipt is not None:
             items.append(_receipt_item(event, event.receipt))
     return items
+
+
+billing_event_source = TimelineSource(
+    events=_billing_events,
+    at="at",
+    kind=Case(When(invoice__isnull=False, then=Value("invoice")), default=Value("receipt")),
+    items=_billing_event_items,
+)

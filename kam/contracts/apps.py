@@ -8,8 +8,8 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.contracts.approvals import register
-        from kam.contracts.timeline import contract_event_items
+        from kam.contracts.timeline import contract_event_source
         from kam.interactions.selectors import timeline_register_source
 
         register()
-        timeline_register_source(contract_event_items)
+        timeline_register_source(contract_event_source)

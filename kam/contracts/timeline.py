@@ -1,15 +1,14 @@
 """Contract events on the account timeline: created, submitted, signed, delivered, accepted.
 Read from the contract's field history, which every state change already writes."""
 
-from datetime import datetime
-
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.audit.models import FieldChange
 from kam.contracts.models import Contract
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 
 EVENT_FIELDS = ("status", "delivered_on", "accepted_on")
 
@@ -25,25 +24,19 @@ def _title(change: FieldChange, contract: Contract) -> str:
     return _("合同“%(name)s”：%(old)s → %(new)s") % names
 
 
-def contract_event_items(
-    account: Account, before: datetime | None, limit: int
-) -> list[TimelineItem]:
-    contracts = {c.pk: c for c in Contract.objects.filter(account_id=account.pk)}
-    if not contracts:
-        return []
-    changes = (
-        FieldChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(Contract),
-            object_id__in=list(contracts),
-            field__in=EVENT_FIELDS,
-        )
-        .select_related("actor")
-        .order_by("-changed_at", "-pk")
+def _contract_events(account: Account) -> QuerySet[FieldChange]:
+    return FieldChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Contract),
+        object_id__in=Contract.objects.filter(account_id=account.pk).values("pk"),
+        field__in=EVENT_FIELDS,
     )
-    if before is not None:
-        changes = changes.filter(changed_at__lt=before)
+
+
+def _contract_event_items(changes: QuerySet[FieldChange]) -> list[TimelineItem]:
+    changes = changes.select_related("actor")
+    contracts = Contract.objects.in_bulk([change.object_id for change in changes])
     items = []
-    for change in changes[:limit]:
+    for change in changes:
         contract = contracts[change.object_id]
         items.append(
             TimelineItem(
@@ -58,3 +51,8 @@ def contract_event_items(
             )
         )
     return items
+
+
+contract_event_source = TimelineSource(
+    events=_contract_events, at="changed_at", kind="contract", items=_contract_event_items
+)

@@ -8,7 +8,7 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("交付决策链")
 
     def ready(self) -> None:
-        from kam.delivery.timeline import signoff_items
+        from kam.delivery.timeline import signoff_source
         from kam.interactions.selectors import timeline_register_source
 
-        timeline_register_source(signoff_items)
+        timeline_register_source(signoff_source)

@@ -1,40 +1,34 @@
 """Sign-offs on the account timeline: each change of a chain member's sign-off status, read
 from the field history the sign-off service writes."""
 
-from datetime import datetime
-
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.audit.models import FieldChange
 from kam.delivery.models import DeliveryChainMember
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 
 
-def signoff_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    members = {
-        m.pk: m
-        for m in DeliveryChainMember.objects.filter(contract__account_id=account.pk).select_related(
-            "contact", "contract"
-        )
-    }
-    if not members:
-        return []
-    changes = (
-        FieldChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(DeliveryChainMember),
-            object_id__in=list(members),
-            field="signoff_status",
-        )
-        .select_related("actor")
-        .order_by("-changed_at", "-pk")
+def _signoff_events(account: Account) -> QuerySet[FieldChange]:
+    return FieldChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(DeliveryChainMember),
+        object_id__in=DeliveryChainMember.objects.filter(contract__account_id=account.pk).values(
+            "pk"
+        ),
+        field="signoff_status",
     )
-    if before is not None:
-        changes = changes.filter(changed_at__lt=before)
+
+
+def _signoff_items(changes: QuerySet[FieldChange]) -> list[TimelineItem]:
+    changes = changes.select_related("actor")
+    members = DeliveryChainMember.objects.select_related("contact", "contract").in_bulk(
+        [change.object_id for change in changes]
+    )
     items = []
-    for change in changes[:limit]:
+    for change in changes:
         member = members[change.object_id]
         names = {
             "person": member.contact.name,
@@ -55,3 +49,8 @@ def signoff_items(account: Account, before: datetime | None, limit: int) -> list
             )
         )
     return items
+
+
+signoff_source = TimelineSource(
+    events=_signoff_events, at="changed_at", kind="delivery", items=_signoff_items
+)

@@ -1,30 +1,16 @@
 """Class changes of an account's deals and leads on the account timeline (R-ACT-3, R-INT-1)."""
 
-from datetime import datetime
-
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
 from kam.intents.models import IntentChange
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 
 
-def intent_change_items(
-    account: Account, before: datetime | None, limit: int
-) -> list[TimelineItem]:
-    rows = (
-        IntentChange.objects.filter(
-            Q(opportunity__account_id=account.pk) | Q(lead__account_id=account.pk)
-        )
-        .select_related("opportunity", "lead", "actor")
-        .order_by("-changed_at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(changed_at__lt=before)
+def _intent_change_items(rows: QuerySet[IntentChange]) -> list[TimelineItem]:
     items = []
-    for change in rows[:limit]:
+    for change in rows.select_related("opportunity", "lead", "actor"):
         if change.opportunity is not None:
             name, url = change.opportunity.name, change.opportunity.get_absolute_url()
         else:
@@ -49,3 +35,13 @@ def intent_change_items(
             )
         )
     return items
+
+
+intent_change_source = TimelineSource(
+    events=lambda account: IntentChange.objects.filter(
+        Q(opportunity__account_id=account.pk) | Q(lead__account_id=account.pk)
+    ),
+    at="changed_at",
+    kind="intent",
+    items=_intent_change_items,
+)

@@ -9,18 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import Lag
+from django.db.models import Expression, F, Prefetch, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from kam.accounts.enums import Grade
-from kam.accounts.models import Account, AccountTeamMember, GradeChange, OwnerChange
+from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
 from kam.accounts.selectors import accounts_visible_to
-from kam.contacts.models import Contact, ScoreChange
+from kam.contacts.models import Contact
 from kam.interactions.models import Attachment, Interaction
 from kam.users.enums import Role
 from kam.users.models import User
@@ -197,162 +193,25 @@ class TimelineItem:
     tiebreak: int = 0
 
 
-TimelineSource = Callable[[Account, datetime | None, int], list[TimelineItem]]
+@dataclass(frozen=True)
+class TimelineSource:
+    """One kind of event: `events(account)` selects the account's rows, one event per row, timed
+    by the field `at`; `items(rows)` shows some of them (`rows` is `events` narrowed to those) and
+    joins or prefetches what it needs. `kind` is the items' kind — an expression when one source
+    yields two kinds — and, after the time, the order of events at the same moment; each item's
+    tiebreak is its row's primary key."""
+
+    events: Callable[[Account], QuerySet[Any]]
+    at: str
+    kind: str | Expression
+    items: Callable[[QuerySet[Any]], list[TimelineItem]]
+
+
 TIMELINE_LIMIT = 50
 
-
-def _interaction_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    rows = (
-        Interaction.objects.filter(account_id=account.pk)
-        .select_related("created_by")
-        .prefetch_related("our_participants", "their_participants")
-        .order_by("-occurred_at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(occurred_at__lt=before)
-    return [
-        TimelineItem(
-            at=row.occurred_at,
-            kind="interaction",
-            title=row.subject,
-            detail=row.outcome,
-            url=row.get_absolute_url(),
-            actor=str(row.created_by) if row.created_by else "",
-            obj=row,
-            tiebreak=row.pk,
-        )
-        for row in rows[:limit]
-    ]
-
-
-_SCORE_LABELS = (
-    ("closeness", gettext_lazy("关系")),
-    ("solution_acceptance", gettext_lazy("方案")),
-    ("price_acceptance", gettext_lazy("价格")),
-)
-
-
-def _score_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    previous = {
-        f"prev_{name}": Window(
-            Lag(name),
-            partition_by=[F("contact_id")],
-            order_by=[F("changed_at").asc(), F("pk").asc()],
-        )
-        for name, _label in _SCORE_LABELS
-    }
-    rows = (
-        ScoreChange.objects.filter(contact__account_id=account.pk)
-        .select_related("contact", "actor")
-        .annotate(**previous)
-        .order_by("-changed_at", "-pk")
-    )
-    if before is not None:
-        # Earlier rows stay in the window, so the deltas remain right on later pages.
-        rows = rows.filter(changed_at__lt=before)
-    items = []
-    for row in rows[:limit]:
-        parts = []
-        first = getattr(row, "prev_closeness", None) is None
-        for name, label in _SCORE_LABELS:
-            new = getattr(row, name)
-            old = getattr(row, f"prev_{name}", None)
-            if first:
-                parts.append(f"{label} {new}")
-            elif old != new:
-                parts.append(f"{label} {old}→{new}")
-        if first:
-            title = _("%(name)s 初始评分 %(scores)s") % {
-                "name": row.contact.name,
-                "scores": " · ".join(parts),
-            }
-        else:
-            title = f"{row.contact.name} {' · '.join(parts) or _('评分未变')}"
-        items.append(
-            TimelineItem(
-                at=row.changed_at,
-                kind="score",
-                title=title,
-                detail=row.note,
-                url=row.contact.get_absolute_url(),
-                actor=str(row.actor) if row.actor else "",
-                obj=row,
-                tiebreak=row.pk,
-            )
-        )
-    return items
-
-
-def _grade_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    rows = (
-        GradeChange.objects.filter(account_id=account.pk)
-        .select_related("actor")
-        .order_by("-changed_at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(changed_at__lt=before)
-    labels = dict(Grade.choices)
-    items = []
-    for row in rows[:limit]:
-        if row.from_grade:
-            title = _("客户分级 %(old)s → %(new)s") % {
-                "old": labels.get(row.from_grade, row.from_grade),
-                "new": labels.get(row.to_grade, row.to_grade),
-            }
-        else:
-            title = _("客户分级定为 %(new)s") % {"new": labels.get(row.to_grade, row.to_grade)}
-        items.append(
-            TimelineItem(
-                at=row.changed_at,
-                kind="grade",
-                title=str(title),
-                detail=row.reason,
-                actor=str(row.actor) if row.actor else "",
-                obj=row,
-                tiebreak=row.pk,
-            )
-        )
-    return items
-
-
-def _owner_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    rows = (
-        OwnerChange.objects.filter(account_id=account.pk)
-        .select_related("from_owner", "to_owner", "actor")
-        .order_by("-changed_at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(changed_at__lt=before)
-    items = []
-    for row in rows[:limit]:
-        if row.to_owner is None:
-            title = _("%(old)s 将客户退回公海") % {"old": row.from_owner or _("（无）")}
-        elif row.from_owner is None:
-            title = _("客户经理设为 %(new)s") % {"new": row.to_owner}
-        else:
-            title = _("客户经理 %(old)s → %(new)s") % {"old": row.from_owner, "new": row.to_owner}
-        items.append(
-            TimelineItem(
-                at=row.changed_at,
-                kind="owner",
-                title=str(title),
-                detail=row.reason,
-                actor=str(row.actor) if row.actor else "",
-                obj=row,
-                tiebreak=row.pk,
-            )
-        )
-    return items
-
-
-# Later sources (stage moves, contracts, payments …) append themselves here with
-# `timeline_register_source`; each returns at most `limit` items older than `before`, newest first.
-TIMELINE_SOURCES: list[TimelineSource] = [
-    _interaction_items,
-    _score_items,
-    _grade_items,
-    _owner_items,
-]
+# Each app registers its sources with `timeline_register_source` in its `AppConfig.ready()`
+# (this app's own: visits, scores, grades and owners, in kam/interactions/timeline.py).
+TIMELINE_SOURCES: list[TimelineSource] = []
 
 
 def timeline_register_source(source: TimelineSource) -> TimelineSource:
@@ -361,16 +220,59 @@ def timeline_register_source(source: TimelineSource) -> TimelineSource:
     return source
 
 
+def _newest_events(
+    source: TimelineSource, number: int, account: Account, before: datetime | None, limit: int
+) -> QuerySet[Any]:
+    """(time, kind, id, source number) of the source's newest `limit` events before `before`."""
+    kind = Value(source.kind) if isinstance(source.kind, str) else source.kind
+    rows = source.events(account)
+    if before is not None:
+        rows = rows.filter(**{f"{source.at}__lt": before})
+    # SQLite allows no LIMIT inside a part of a UNION, so the part selects its rows by id.
+    newest = (
+        rows.annotate(timeline_at=F(source.at), timeline_kind=kind)
+        .order_by("-timeline_at", "-timeline_kind", "-pk")
+        .values("pk")[:limit]
+    )
+    return (
+        rows.model._default_manager.filter(pk__in=newest)
+        .annotate(
+            timeline_at=F(source.at),
+            timeline_kind=kind,
+            timeline_id=F("pk"),
+            timeline_source=Value(number),
+        )
+        .order_by()  # a model's default ordering is not allowed inside a UNION on SQLite
+        .values_list("timeline_at", "timeline_kind", "timeline_id", "timeline_source")
+    )
+
+
 def account_timeline(
     *, account: Account, before: datetime | None = None, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineItem]:
     """The newest `limit` events of the account older than `before`, newest first.
 
-    One bounded query per source (plus prefetches), merged in Python: each source can contribute
-    at most `limit` items, so asking each for `limit` is enough to get the right top `limit`.
+    A page costs the same few queries however many rows each source has: one UNION ALL of every
+    source's newest `limit` (time, kind, id) picks the events, then each source that has any of
+    them loads just those rows to show them.
     """
+    if not TIMELINE_SOURCES:
+        return []
+    parts = [
+        _newest_events(source, number, account, before, limit)
+        for number, source in enumerate(TIMELINE_SOURCES)
+    ]
+    chosen = (
+        parts[0]
+        .union(*parts[1:], all=True)
+        .order_by("-timeline_at", "-timeline_kind", "-timeline_id")[:limit]
+    )
+    ids_by_source: dict[int, list[int]] = {}
+    for _at, _kind, pk, number in chosen:
+        ids_by_source.setdefault(number, []).append(pk)
     items: list[TimelineItem] = []
-    for source in TIMELINE_SOURCES:
-        items.extend(source(account, before, limit))
+    for number, ids in ids_by_source.items():
+        source = TIMELINE_SOURCES[number]
+        items.extend(source.items(source.events(account).filter(pk__in=ids)))
     items.sort(key=lambda item: (item.at, item.kind, item.tiebreak), reverse=True)
     return items[:limit]

@@ -1,73 +1,53 @@
 """Leads on the account timeline: a lead raised on the account, its conversion, and every
 follow-up recorded while it was being qualified."""
 
-from datetime import datetime
-
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 from kam.leads.models import Lead, LeadFollowUp
 
 
-def lead_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    """Creation and conversion, in one query: the `limit` leads whose latest event is newest
-    hold every one of the newest `limit` events."""
-    leads = Lead.objects.filter(account_id=account.pk).select_related(
-        "owner", "created_by", "converted_opportunity"
-    )
-    if before is not None:
-        leads = leads.filter(Q(created_at__lt=before) | Q(converted_at__lt=before))
-    latest = Greatest(F("created_at"), Coalesce(F("converted_at"), F("created_at")))
-    items: list[TimelineItem] = []
-    for lead in leads.annotate(latest=latest).order_by("-latest", "-pk")[:limit]:
-        url = reverse("leads:detail", args=[lead.pk])
-        if before is None or lead.created_at < before:
-            items.append(
-                TimelineItem(
-                    at=lead.created_at,
-                    kind="lead",
-                    label=_("线索"),
-                    title=_("新线索“%(name)s”（%(source)s）")
-                    % {"name": lead.company_name, "source": lead.get_source_display()},
-                    url=url,
-                    actor=str(lead.created_by),
-                    obj=lead,
-                    tiebreak=lead.pk,
-                )
+def _created_items(leads: QuerySet[Lead]) -> list[TimelineItem]:
+    return [
+        TimelineItem(
+            at=lead.created_at,
+            kind="lead",
+            label=_("线索"),
+            title=_("新线索“%(name)s”（%(source)s）")
+            % {"name": lead.company_name, "source": lead.get_source_display()},
+            url=reverse("leads:detail", args=[lead.pk]),
+            actor=str(lead.created_by),
+            obj=lead,
+            tiebreak=lead.pk,
+        )
+        for lead in leads.select_related("created_by")
+    ]
+
+
+def _converted_items(leads: QuerySet[Lead]) -> list[TimelineItem]:
+    items = []
+    for lead in leads.select_related("owner", "converted_opportunity"):
+        assert lead.converted_at is not None  # noqa: S101 - the source selects converted leads
+        deal = lead.converted_opportunity
+        items.append(
+            TimelineItem(
+                at=lead.converted_at,
+                kind="lead",
+                label=_("线索"),
+                title=_("线索“%(name)s”转化为商机“%(deal)s”")
+                % {"name": lead.company_name, "deal": deal.name if deal else "—"},
+                url=deal.get_absolute_url() if deal else reverse("leads:detail", args=[lead.pk]),
+                actor=str(lead.owner),
+                obj=lead,
+                tiebreak=lead.pk,
             )
-        converted = lead.converted_at
-        if converted is not None and (before is None or converted < before):
-            deal = lead.converted_opportunity
-            items.append(
-                TimelineItem(
-                    at=converted,
-                    kind="lead",
-                    label=_("线索"),
-                    title=_("线索“%(name)s”转化为商机“%(deal)s”")
-                    % {"name": lead.company_name, "deal": deal.name if deal else "—"},
-                    url=deal.get_absolute_url() if deal else url,
-                    actor=str(lead.owner),
-                    obj=lead,
-                    tiebreak=lead.pk,
-                )
-            )
+        )
     return items
 
 
-def lead_follow_up_items(
-    account: Account, before: datetime | None, limit: int
-) -> list[TimelineItem]:
-    rows = (
-        LeadFollowUp.objects.filter(lead__account_id=account.pk)
-        .select_related("lead", "actor")
-        .order_by("-at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(at__lt=before)
+def _follow_up_items(rows: QuerySet[LeadFollowUp]) -> list[TimelineItem]:
     return [
         TimelineItem(
             at=row.at,
@@ -81,5 +61,26 @@ def lead_follow_up_items(
             obj=row,
             tiebreak=row.pk,
         )
-        for row in rows[:limit]
+        for row in rows.select_related("lead", "actor")
     ]
+
+
+# A lead raised on the account and its conversion are two events of one row: two sources.
+lead_created_source = TimelineSource(
+    events=lambda account: Lead.objects.filter(account_id=account.pk),
+    at="created_at",
+    kind="lead",
+    items=_created_items,
+)
+lead_converted_source = TimelineSource(
+    events=lambda account: Lead.objects.filter(account_id=account.pk, converted_at__isnull=False),
+    at="converted_at",
+    kind="lead",
+    items=_converted_items,
+)
+lead_follow_up_source = TimelineSource(
+    events=lambda account: LeadFollowUp.objects.filter(lead__account_id=account.pk),
+    at="at",
+    kind="lead",
+    items=_follow_up_items,
+)

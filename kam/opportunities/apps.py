@@ -15,9 +15,9 @@ class OpportunitiesConfig(AppConfig):
         from kam.opportunities.models import OpportunityTeamMember
         from kam.opportunities.panels import Panel, panel_register
         from kam.opportunities.services.override import override_type_register
-        from kam.opportunities.timeline import stage_move_items
+        from kam.opportunities.timeline import stage_move_source
 
-        timeline_register_source(stage_move_items)
+        timeline_register_source(stage_move_source)
         initiation_type_register()
         panel_register(Panel("initiation", _("立项报告"), "opportunities:initiation_panel", 20))
         panel_register(Panel("approvals", _("审批"), "opportunities:approvals_panel", 90))

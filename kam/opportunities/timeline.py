@@ -1,24 +1,15 @@
 """Opportunity events on the account timeline (R-ACT-3): creation and every stage move."""
 
-from datetime import datetime
-
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 from kam.opportunities.models import StageMove
 
 
-def stage_move_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    rows = (
-        StageMove.objects.filter(opportunity__account_id=account.pk)
-        .select_related("opportunity", "from_stage", "to_stage", "actor")
-        .order_by("-moved_at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(moved_at__lt=before)
+def _stage_move_items(rows: QuerySet[StageMove]) -> list[TimelineItem]:
     items = []
-    for move in rows[:limit]:
+    for move in rows.select_related("opportunity", "from_stage", "to_stage", "actor"):
         opportunity = move.opportunity
         if move.from_stage is None:
             title = _("新建商机“%(name)s”") % {"name": opportunity.name}
@@ -43,3 +34,11 @@ def stage_move_items(account: Account, before: datetime | None, limit: int) -> l
             )
         )
     return items
+
+
+stage_move_source = TimelineSource(
+    events=lambda account: StageMove.objects.filter(opportunity__account_id=account.pk),
+    at="moved_at",
+    kind="stage",
+    items=_stage_move_items,
+)

@@ -10,7 +10,7 @@ class PoolsConfig(AppConfig):
         from kam.accounts.rules import account_grant_register
         from kam.interactions.selectors import timeline_register_source
         from kam.pools.rules import lapsed_account_ids
-        from kam.pools.timeline import pool_event_items
+        from kam.pools.timeline import pool_event_source
 
         account_grant_register("pool_lapsed", lapsed_account_ids)
-        timeline_register_source(pool_event_items)
+        timeline_register_source(pool_event_source)

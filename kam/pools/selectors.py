@@ -162,9 +162,22 @@ class PoolStatus:
     can_assign: bool
 
 
+def _placement_of(account: Account) -> Placement | None:
+    """The account's placement, without a query when the account's own query joined it in
+    (`account_detail` does, to keep the account page within its query budget)."""
+    if Account.placement.related.is_cached(account):
+        # A join that found no row caches None, which the attribute reports as AttributeError.
+        placement: Placement | None = getattr(account, "placement", None)
+        return placement
+    return Placement.objects.filter(account_id=account.pk).select_related("pool").first()
+
+
 def account_pool_status(user: User, account: Account) -> PoolStatus:
-    placement = Placement.objects.filter(account_id=account.pk).select_related("pool").first()
-    pool = placement.pool if placement is not None else default_pool()
+    placement = _placement_of(account)
+    pool = placement.pool if placement is not None else None
+    if pool is None and account.owner_id is None:
+        # Only a pool account shows its pool; one never placed belongs to the catch-all pool.
+        pool = default_pool()
     now = timezone.now()
     lapsed = is_lapsed(placement, now)
     days_left = None
@@ -173,7 +186,7 @@ def account_pool_status(user: User, account: Account) -> PoolStatus:
     claimable = account.status == AccountStatus.PROSPECT and (account.owner_id is None or lapsed)
     claimable = claimable and account.owner_id != user.pk
     refusal = ""
-    if claimable:
+    if claimable and pool is not None:
         refusal = pool_claim_refusal(user, pool) or _limits_refusal(user, account, pool, now)
     return PoolStatus(
         placement=placement,

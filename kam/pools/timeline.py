@@ -1,11 +1,9 @@
 """Claims, releases, recalls and assignments on the account timeline."""
 
-from datetime import datetime
-
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 from kam.pools.enums import PoolEventKind
 from kam.pools.models import PoolEvent
 
@@ -22,14 +20,7 @@ def _title(event: PoolEvent) -> str:
     return str(titles[PoolEventKind(event.kind)] % names)
 
 
-def pool_event_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    rows = (
-        PoolEvent.objects.filter(account_id=account.pk)
-        .select_related("pool", "from_owner", "to_owner", "actor")
-        .order_by("-at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(at__lt=before)
+def _pool_event_items(rows: QuerySet[PoolEvent]) -> list[TimelineItem]:
     return [
         TimelineItem(
             at=event.at,
@@ -41,5 +32,13 @@ def pool_event_items(account: Account, before: datetime | None, limit: int) -> l
             obj=event,
             tiebreak=event.pk,
         )
-        for event in rows[:limit]
+        for event in rows.select_related("pool", "from_owner", "to_owner", "actor")
     ]
+
+
+pool_event_source = TimelineSource(
+    events=lambda account: PoolEvent.objects.filter(account_id=account.pk),
+    at="at",
+    kind="pool",
+    items=_pool_event_items,
+)

@@ -1,22 +1,13 @@
 """Quote versions on the account timeline (R-ACT-3)."""
 
-from datetime import datetime
-
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
-from kam.interactions.selectors import TimelineItem
+from kam.interactions.selectors import TimelineItem, TimelineSource
 from kam.quotes.models import QuoteVersion
 
 
-def quote_items(account: Account, before: datetime | None, limit: int) -> list[TimelineItem]:
-    rows = (
-        QuoteVersion.objects.filter(opportunity__account_id=account.pk)
-        .select_related("opportunity", "created_by")
-        .order_by("-created_at", "-pk")
-    )
-    if before is not None:
-        rows = rows.filter(created_at__lt=before)
+def _quote_items(rows: QuerySet[QuoteVersion]) -> list[TimelineItem]:
     return [
         TimelineItem(
             at=row.created_at,
@@ -34,5 +25,13 @@ def quote_items(account: Account, before: datetime | None, limit: int) -> list[T
             obj=row,
             tiebreak=row.pk,
         )
-        for row in rows[:limit]
+        for row in rows.select_related("opportunity", "created_by")
     ]
+
+
+quote_source = TimelineSource(
+    events=lambda account: QuoteVersion.objects.filter(opportunity__account_id=account.pk),
+    at="created_at",
+    kind="quote",
+    items=_quote_items,
+)

@@ -8,6 +8,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.interactions.selectors import timeline_register_source
-        from kam.reviews.timeline import review_items
+        from kam.reviews.timeline import review_comment_source, review_note_source
 
-        timeline_register_source(review_items)
+        timeline_register_source(review_note_source)
+        timeline_register_source(review_comment_source)

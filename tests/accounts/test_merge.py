@@ -315,9 +315,11 @@ def test_merge_page_post_merges_and_redirects(rep):
     assert response.url == target.get_absolute_url()
     assert not Account.objects.filter(pk=source.pk).exists()
     assert Interaction.objects.get().account_id == target.pk
-    detail = client.get(target.get_absolute_url())
-    assert [m.source_name for m in detail.context["merges"]] == ["西安第一医院"]
-    assert 'data-testid="merge-history"' in detail.content.decode()
+    history = client.get(
+        reverse("accounts:history", args=[target.pk]), headers={"HX-Request": "true"}
+    )
+    assert [m.source_name for m in history.context["merges"]] == ["西安第一医院"]
+    assert 'data-testid="merge-history"' in history.content.decode()
 
 
 @pytest.mark.django_db

@@ -214,7 +214,10 @@ def test_detail_grade_change_and_history(rep):
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.grade == "A"
-    assert "战略客户" in client.get(account.get_absolute_url()).text
+    history = client.get(
+        reverse("accounts:history", args=[account.pk]), headers={"HX-Request": "true"}
+    )
+    assert "战略客户" in history.text
 
 
 @pytest.mark.django_db

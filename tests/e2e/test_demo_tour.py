@@ -37,6 +37,7 @@ def test_director_tours_the_demo_company(live_server, page):
     page.goto(f"{live_server.url}/accounts/{group.pk}/")
     page.wait_for_selector(".orgchart")
     page.wait_for_selector(".timeline li")
+    page.wait_for_selector("[data-testid=field-history]")
     page.set_viewport_size({"width": 1366, "height": 1500})
     page.screenshot(path=str(screenshot_path("demo_account_detail")))
 

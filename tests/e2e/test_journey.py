@@ -14,8 +14,9 @@ CODE_PREFIX = "91610131MA6TXY12"
 
 
 def wait_for_sections(page: Page) -> None:
-    """The account page loads the decision chain and the timeline with htmx."""
+    """The account page loads the decision chain, the timeline and the history with htmx."""
     page.wait_for_load_state("networkidle")
+    page.wait_for_selector("[data-testid=field-history]")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -71,18 +71,26 @@ def test_timeline_respects_limit_and_before(account, zhang):
     assert all("→" in i.title for i in older if i.kind == "score")
 
 
-def test_timeline_sources_are_extensible(account):
-    from kam.interactions.selectors import TimelineItem, timeline_register_source
+def test_timeline_sources_are_extensible(account, rep):
+    from kam.interactions.selectors import TimelineItem, TimelineSource, timeline_register_source
 
-    def payments(acc, before, limit):
-        return [TimelineItem(at=at(15), kind="payment", title="回款 10 万")]
+    def payments(rows):
+        return [TimelineItem(at=row.changed_at, kind="payment", title="回款 10 万") for row in rows]
 
-    timeline_register_source(payments)
+    source = TimelineSource(
+        events=lambda acc: GradeChange.objects.filter(account_id=acc.pk, reason="回款"),
+        at="changed_at",
+        kind="payment",
+        items=payments,
+    )
+    timeline_register_source(source)
     try:
+        GradeChange.objects.create(account=account, from_grade="C", to_grade="B", reason="回款")
         items = account_timeline(account=account)
-        assert [i.kind for i in items] == ["payment"]
+        assert [i.kind for i in items] == ["payment", "grade"]
+        assert items[0].title == "回款 10 万"
     finally:
-        TIMELINE_SOURCES.remove(payments)
+        TIMELINE_SOURCES.remove(source)
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -98,11 +106,9 @@ def test_timeline_query_count_is_constant(
         _owner(account, at(n + 1, hour=6), colleague, rep)
     client = client_for(rep)
     url = reverse("interactions:for_account", args=[account.pk])
-    # session, user, account (+ reports-to walk), team-member check, then
-    # interactions + 2 prefetches, scores, grades, owners, stage moves, approvals, quotes,
-    # pool events, intent changes, review notes and review comments, leads and lead follow-ups,
-    # contracts, billing events, delivery sign-offs
-    with django_assert_num_queries(22):
+    # session, user, reports-to walk, account, team-member check, the events picked among every
+    # source's, then the kinds shown: interactions + 2 prefetches, scores, grades, owners
+    with django_assert_num_queries(11):
         response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.content.decode().count('class="kind-') == 4 * count
 

@@ -50,7 +50,7 @@ def test_list_query_count(manager, team_one, rows, django_assert_num_queries):
         LeadFactory(owner=someone)
         review_sheet_generate(rep=someone, day=day)
     api = Api(manager)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/sheets").json()["items"]) == rows
 
 
@@ -99,5 +99,5 @@ def test_coaching_list_query_count(rep, manager, rows, django_assert_num_queries
             "follow_up_action": "", "follow_up_due": None,
         })  # fmt: skip
     api = Api(manager)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/coaching").json()["items"]) == rows
