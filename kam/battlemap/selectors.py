@@ -19,7 +19,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from kam.battlemap.enums import CellState, MapSort, StateFilter
-from kam.billing.selectors import milestone_money, milestones_with_money
+from kam.billing.selectors import milestone_money
 from kam.contracts.enums import ContractStatus, MilestoneKind
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.rules import contract_visibility_q
@@ -121,7 +121,7 @@ class BattleMap:
 
 def _owed_milestones(today: date) -> QuerySet[PaymentMilestone]:
     return (
-        milestones_with_money(PaymentMilestone.objects.filter(contract=OuterRef("pk")))
+        PaymentMilestone.objects.filter(contract=OuterRef("pk"))
         .annotate(amount_fen=fen("amount"))
         .filter(Q(allocated_fen__lt=F("amount_fen")))
     )
@@ -186,9 +186,9 @@ def battle_map_rows(contracts: list[Contract], today: date) -> list[Row]:
     """Rows for `contracts` (already visible and filtered) in one query for all milestones."""
     rows = {c.pk: Row(contract=c, columns=[[] for _ in COLUMNS]) for c in contracts}
     index = {kind.value: n for n, kind in enumerate(COLUMNS)}
-    milestones = milestones_with_money(
-        PaymentMilestone.objects.filter(contract_id__in=list(rows))
-    ).order_by("contract_id", "position")
+    milestones = PaymentMilestone.objects.filter(contract_id__in=list(rows)).order_by(
+        "contract_id", "position"
+    )
     for milestone in milestones:
         row = rows[milestone.contract_id]
         cell = _cell(milestone, today)
@@ -205,9 +205,7 @@ def battle_map_totals(contracts: QuerySet[Contract], today: date) -> Totals:
     A contract's amount is taken as the sum of its milestones: a contract reaches the map only
     once signed, and it is signed only with a plan that sums to it to the fen."""
     money = (
-        milestones_with_money(
-            PaymentMilestone.objects.filter(contract__in=contracts.order_by().values("pk"))
-        )
+        PaymentMilestone.objects.filter(contract__in=contracts.order_by().values("pk"))
         .annotate(amount_fen=fen("amount"))
         .aggregate(
             count=Count("contract_id", distinct=True),

@@ -44,7 +44,7 @@ from kam.billing.rules import (
     milestone_visibility_q,
     receipt_visibility_q,
 )
-from kam.billing.selectors import BUCKET_LIMITS, milestones_with_money
+from kam.billing.selectors import BUCKET_LIMITS
 from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
 from kam.core.aggregates import fen, fen_sum, yuan
@@ -267,10 +267,8 @@ def _month_start(day: date) -> date:
 
 def _with_outstanding(milestones: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
     """Milestones still owed something, each annotated with `outstanding_fen`."""
-    return (
-        milestones_with_money(milestones)
-        .annotate(outstanding_fen=fen("amount") - F("allocated_fen"))
-        .filter(outstanding_fen__gt=0)
+    return milestones.annotate(outstanding_fen=fen("amount") - F("allocated_fen")).filter(
+        outstanding_fen__gt=0
     )
 
 
@@ -279,7 +277,7 @@ def _monthly_plan(
 ) -> dict[date, tuple[int, int]]:
     """Month → (planned fen, collected fen) for the milestones due from `first` to `last`."""
     rows = (
-        milestones_with_money(milestones.filter(due_date__gte=first, due_date__lte=last))
+        milestones.filter(due_date__gte=first, due_date__lte=last)
         .annotate(month=TruncMonth("due_date"))
         .order_by()
         .values("month")

@@ -7,8 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
@@ -16,7 +15,7 @@ from kam.billing.models import Allocation, Invoice, Receipt
 from kam.billing.rules import invoice_visibility_q, milestone_visibility_q, receipt_visibility_q
 from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
-from kam.core.aggregates import fen, fen_sum, yuan
+from kam.core.aggregates import fen, fen_subquery, fen_sum, yuan
 from kam.users.models import User
 
 ZERO = Decimal("0.00")
@@ -33,30 +32,6 @@ GROUPINGS = {
     "team": ("contract__account__team_id", "contract__account__team__name"),
     "company": (None, None),
 }
-
-
-def _fen_subquery(queryset: QuerySet[Any], key: str, amount: str) -> Coalesce:
-    total = (
-        queryset.filter(**{key: OuterRef("pk")})
-        .order_by()
-        .values(key)
-        .annotate(total=fen_sum(fen(amount), Q()))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
-
-
-def milestones_with_money(queryset: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
-    """Each milestone annotated with `invoiced_fen` (issued invoices) and `allocated_fen`
-    (active allocations), in the same single query."""
-    return queryset.annotate(
-        invoiced_fen=_fen_subquery(
-            Invoice.objects.filter(status=InvoiceStatus.ISSUED), "milestone", "amount_with_tax"
-        ),
-        allocated_fen=_fen_subquery(
-            Allocation.objects.filter(reversed_at__isnull=True), "milestone", "amount"
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -76,8 +51,8 @@ class MilestoneMoney:
 
 
 def milestone_money(milestone: PaymentMilestone, today: date) -> MilestoneMoney:
-    """Money of a milestone fetched through `milestones_with_money`."""
-    received = yuan(milestone.allocated_fen)  # type: ignore[attr-defined]
+    """Money of a milestone, from its maintained invoiced and allocated fen."""
+    received = yuan(milestone.allocated_fen)
     outstanding = milestone.amount - received
     days = (
         (today - milestone.due_date).days
@@ -86,7 +61,7 @@ def milestone_money(milestone: PaymentMilestone, today: date) -> MilestoneMoney:
     )
     return MilestoneMoney(
         amount=milestone.amount,
-        invoiced=yuan(milestone.invoiced_fen),  # type: ignore[attr-defined]
+        invoiced=yuan(milestone.invoiced_fen),
         received=received,
         outstanding=outstanding,
         due_date=milestone.due_date,
@@ -95,7 +70,7 @@ def milestone_money(milestone: PaymentMilestone, today: date) -> MilestoneMoney:
 
 
 def milestone_money_map(milestone_ids: list[int], today: date) -> dict[int, MilestoneMoney]:
-    rows = milestones_with_money(PaymentMilestone.objects.filter(pk__in=milestone_ids))
+    rows = PaymentMilestone.objects.filter(pk__in=milestone_ids)
     return {m.pk: milestone_money(m, today) for m in rows}
 
 
@@ -129,11 +104,8 @@ def aging(user: User, today: date, group_by: str = "contract") -> list[AgingRow]
     into the aging buckets (days past the due date). One query; sums in integer fen."""
     key_field, label_field = GROUPINGS[group_by]
     rows = (
-        milestones_with_money(
-            PaymentMilestone.objects.filter(milestone_visibility_q(user)).filter(
-                contract__status__in=BILLABLE_STATUSES
-            )
-        )
+        PaymentMilestone.objects.filter(milestone_visibility_q(user))
+        .filter(contract__status__in=BILLABLE_STATUSES)
         .annotate(amount_fen=fen("amount"))
         .values_list(
             "amount_fen",
@@ -175,7 +147,7 @@ def aging_total(rows: list[AgingRow]) -> AgingRow:
 
 def receipts_with_allocated(queryset: QuerySet[Receipt]) -> QuerySet[Receipt]:
     return queryset.annotate(
-        allocated_fen=_fen_subquery(
+        allocated_fen=fen_subquery(
             Allocation.objects.filter(reversed_at__isnull=True), "receipt", "amount"
         )
     )
@@ -242,9 +214,7 @@ def receipt_open_milestones(
     )
     if receipt.contract_id:
         queryset = queryset.filter(contract_id=receipt.contract_id)
-    rows = milestones_with_money(queryset.select_related("contract")).order_by(
-        "due_date", "contract_id", "position"
-    )
+    rows = queryset.select_related("contract").order_by("due_date", "contract_id", "position")
     result = [(m, milestone_money(m, today)) for m in rows]
     return [(m, money) for m, money in result if money.outstanding > 0]
 

@@ -107,7 +107,7 @@ def _overdue_notify(today: date, manager_days: int, director_days: int) -> int:
         contract, due = milestone.contract, milestone.due_date
         assert due is not None  # noqa: S101 - filtered on due_date__lt
         days = (today - due).days
-        outstanding = milestone.amount - yuan(milestone.allocated_fen)  # type: ignore[attr-defined]
+        outstanding = milestone.amount - yuan(milestone.allocated_fen)
         owner = contract.owner
         levels: list[tuple[User | None, str]] = [
             (owner, f"collection_overdue:{milestone.pk}:{today.isoformat()}")

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.billing.selectors import MilestoneMoney, milestone_money, milestones_with_money
+from kam.billing.selectors import MilestoneMoney, milestone_money
 from kam.checklists.enums import ChecklistCategory
 from kam.checklists.models import (
     DEFAULT_ALERT_SETTINGS,
@@ -57,7 +57,7 @@ def incomplete_items() -> QuerySet[ChecklistItem]:
 def milestones_outstanding(queryset: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
     """Milestones of contracts being collected that still have money owed (one query)."""
     return (
-        milestones_with_money(queryset.filter(contract__status__in=COLLECTING_STATUSES))
+        queryset.filter(contract__status__in=COLLECTING_STATUSES)
         .annotate(amount_fen=fen("amount"))
         .filter(amount_fen__gt=F("allocated_fen"))
     )
@@ -149,9 +149,7 @@ def contract_checklist(contract: Contract, today: date) -> list[MilestoneCheckli
     """The contract's milestones, each with its items in 情/理/法 columns. The items must have
     been synced (`checklists_sync`)."""
     milestones = list(
-        milestones_with_money(contract.milestones.all())
-        .prefetch_related(_items_prefetch())
-        .order_by("position")
+        contract.milestones.all().prefetch_related(_items_prefetch()).order_by("position")
     )
     result = []
     for milestone in milestones:

@@ -7,18 +7,23 @@ Python, so a weighted total always equals the sum of the deals' own weighted amo
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     BigIntegerField,
     Count,
     ExpressionWrapper,
     F,
+    IntegerField,
+    OuterRef,
     Q,
+    QuerySet,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Cast, Round
+from django.db.models.functions import Cast, Coalesce, Round
 
 FEN_PER_YUAN = Decimal(100)
 
@@ -47,3 +52,15 @@ def count_where(condition: Q) -> Count:
 
 def yuan(fen_total: int | None) -> Decimal:
     return (Decimal(fen_total or 0) / FEN_PER_YUAN).quantize(Decimal("0.01"))
+
+
+def fen_subquery(queryset: QuerySet[Any], key: str, amount: str) -> Coalesce:
+    """Per outer row: the fen sum of `amount` over the rows of `queryset` whose `key` is it."""
+    total = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(total=fen_sum(fen(amount), Q()))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))

@@ -255,16 +255,21 @@ class DealsLoad:
             spread, fixed = DUE_AFTER[position - 1]
             after = timedelta(days=fixed if settled else rng.randint(*spread))
             due = min(deal.closed_on + after, horizon)  # no plan reaches beyond next year
-            milestone = writer.add(
-                "milestone", pk, position, kind, percent, amount, MilestoneTrigger.DATE.value,
-                adapt_date(due), adapt_date(due),
-            )  # fmt: skip
             if due > self.today or not (settled or rng.random() < PAID_SHARE):
+                writer.add(
+                    "milestone", pk, position, kind, percent, amount,
+                    MilestoneTrigger.DATE.value, adapt_date(due), adapt_date(due), 0, 0,
+                )  # fmt: skip
                 continue
             issued = min(self.today, due - timedelta(days=5))
             received = min(self.today, due + timedelta(days=rng.randint(-5, 40)))
             partial = not settled and rng.random() < PARTIAL_SHARE
             paid = (amount / 2).quantize(FEN) if partial else amount
+            # the columns the billing services keep: one issued invoice, one allocation
+            milestone = writer.add(
+                "milestone", pk, position, kind, percent, amount, MilestoneTrigger.DATE.value,
+                adapt_date(due), adapt_date(due), int(amount * 100), int(paid * 100),
+            )  # fmt: skip
             without, tax = tax_split(amount, VAT)
             invoice = writer.next["invoice"]
             writer.add(
@@ -325,7 +330,7 @@ class _MoneyWriter:
         ]),
         "milestone": (PaymentMilestone, [
             "id", "contract_id", "position", "kind", "percent", "amount", "trigger",
-            "fixed_date", "due_date",
+            "fixed_date", "due_date", "invoiced_fen", "allocated_fen",
         ]),
         "invoice": (Invoice, [
             "id", "milestone_id", "contract_id", "kind", "number", "tax_rate", "amount_with_tax",

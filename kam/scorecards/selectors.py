@@ -46,7 +46,6 @@ from django.utils.translation import gettext_lazy
 
 from kam.accounts.models import Account
 from kam.billing.models import Allocation
-from kam.billing.selectors import milestones_with_money
 from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contacts.enums import ContactStatus, DecisionRole
 from kam.contacts.models import Contact
@@ -294,12 +293,10 @@ def scorecard_rows(reps: list[User], period: Period) -> list[RepCard]:
         key="milestone__contract__owner",
     )  # fmt: skip
     overdue = _by_owner(
-        milestones_with_money(
-            PaymentMilestone.objects.filter(
+        PaymentMilestone.objects.filter(
                 contract__owner_id__in=ids, contract__status__in=BILLABLE_STATUSES,
                 due_date__lt=period.today,
             )
-        )
         .values("contract__owner")
         .annotate(
             # Per milestone, so an over-allocated one cannot hide another's arrears.

@@ -116,6 +116,23 @@ def test_demo_scale_allocations_never_exceed_milestone_or_receipt(deals: str) ->
     assert not Invoice.objects.exclude(contract=F("milestone__contract")).exists()
 
 
+def test_demo_scale_milestone_money_columns_match_their_rows(deals: str) -> None:
+    invoiced: dict[int, Decimal] = defaultdict(Decimal)
+    allocated: dict[int, Decimal] = defaultdict(Decimal)
+    for milestone_id, amount in Invoice.objects.filter(status="issued").values_list(
+        "milestone_id", "amount_with_tax"
+    ):
+        invoiced[milestone_id] += amount
+    for milestone_id, amount in Allocation.objects.filter(reversed_at=None).values_list(
+        "milestone_id", "amount"
+    ):
+        allocated[milestone_id] += amount
+    columns = PaymentMilestone.objects.values_list("pk", "invoiced_fen", "allocated_fen")
+    assert any(fen for _pk, fen, _allocated in columns)
+    for pk, invoiced_fen, allocated_fen in columns:
+        assert (invoiced_fen, allocated_fen) == (invoiced[pk] * 100, allocated[pk] * 100)
+
+
 def test_demo_scale_has_paid_partly_paid_and_overdue_milestones(deals: str) -> None:
     today = timezone.localdate()
     due = list(PaymentMilestone.objects.filter(due_date__lte=today).values_list("pk", flat=True))

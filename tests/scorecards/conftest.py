@@ -9,6 +9,7 @@ import pytest
 
 from kam.accounts.models import Account
 from kam.billing.models import Allocation, Receipt
+from kam.billing.services.common import milestone_money_sync
 from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.intents.models import IntentChange
@@ -98,10 +99,12 @@ def collect(
         status="reversed" if reversed_ else "recorded",
         reversal_reason="重复登记" if reversed_ else "", reversed_at=at,
     )  # fmt: skip
-    return Allocation.objects.create(
+    allocation = Allocation.objects.create(
         receipt=receipt, milestone=milestone, amount=Decimal(amount),
         allocated_by=contract.owner, reversed_at=at,
     )  # fmt: skip
+    milestone_money_sync([milestone.pk])  # as the billing services do
+    return allocation
 
 
 @pytest.fixture

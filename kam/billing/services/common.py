@@ -1,16 +1,18 @@
 """Helpers shared by the billing writes: permission, contract state, sums under lock."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kam.billing.enums import InvoiceStatus
 from kam.billing.models import Allocation, BillingEvent, Invoice, Receipt
 from kam.billing.rules import billing_can_record
 from kam.contracts.enums import ContractStatus
-from kam.contracts.models import Contract
-from kam.core.aggregates import fen, fen_sum, yuan
+from kam.contracts.models import Contract, PaymentMilestone
+from kam.core.aggregates import fen, fen_subquery, fen_sum, yuan
 from kam.users.models import User
 
 # Money is owed, invoiced and collected only once the contract is signed.
@@ -30,25 +32,34 @@ def require_billable(contract: Contract, field: str) -> None:
         raise ValidationError({field: [_("合同尚未签订，不能开票或核销回款。")]})
 
 
-def allocated_by_milestone(milestone_ids: list[int]) -> dict[int, Decimal]:
-    rows = (
-        Allocation.objects.filter(milestone_id__in=milestone_ids, reversed_at__isnull=True)
-        .values("milestone_id")
-        .annotate(total=fen_sum(fen("amount"), Q()))
+def milestone_money_sync(milestone_ids: Iterable[int]) -> None:
+    """Recount the invoiced and allocated fen of these milestones from their invoices and
+    allocations. Callers hold the milestones' row locks (`lock_milestones`), so the recount sees
+    every committed change and no other write can slip in before commit; recounting instead of
+    adding deltas means a column can never drift from its rows."""
+    PaymentMilestone.objects.filter(pk__in=list(milestone_ids)).update(
+        invoiced_fen=fen_subquery(
+            Invoice.objects.filter(status=InvoiceStatus.ISSUED), "milestone", "amount_with_tax"
+        ),
+        allocated_fen=fen_subquery(
+            Allocation.objects.filter(reversed_at__isnull=True), "milestone", "amount"
+        ),
     )
-    return {row["milestone_id"]: yuan(row["total"]) for row in rows}
+
+
+def lock_milestones(milestone_ids: Iterable[int]) -> dict[int, PaymentMilestone]:
+    """Row locks in primary-key order, so two writers never wait on each other crosswise."""
+    return {
+        m.pk: m
+        for m in PaymentMilestone.objects.select_for_update()
+        .filter(pk__in=sorted(set(milestone_ids)))
+        .order_by("pk")
+    }
 
 
 def allocated_on_receipt(receipt: Receipt) -> Decimal:
     total = Allocation.objects.filter(receipt=receipt, reversed_at__isnull=True).aggregate(
         total=fen_sum(fen("amount"), Q())
-    )["total"]
-    return yuan(total)
-
-
-def invoiced_on_milestone(milestone_id: int) -> Decimal:
-    total = Invoice.objects.filter(milestone_id=milestone_id, status="issued").aggregate(
-        total=fen_sum(fen("amount_with_tax"), Q())
     )["total"]
     return yuan(total)
 

@@ -15,13 +15,15 @@ from kam.billing.models import Invoice
 from kam.billing.money import tax_split
 from kam.billing.services.common import (
     event,
-    invoiced_on_milestone,
+    lock_milestones,
+    milestone_money_sync,
     reason_clean,
     require_billable,
     require_recorder,
 )
 from kam.contracts.models import PaymentMilestone
 from kam.contracts.money import money_clean
+from kam.core.aggregates import yuan
 from kam.core.versioning import lock_at_version, save_bumped
 from kam.search.services import search_index_invoice
 from kam.users.models import User
@@ -77,9 +79,9 @@ def invoice_issue(*, milestone: PaymentMilestone, actor: User, data: dict[str, A
     add up to more than the milestone."""
     require_recorder(actor)
     clean = _clean(data)
-    locked = PaymentMilestone.objects.select_for_update().get(pk=milestone.pk)
+    locked = lock_milestones([milestone.pk])[milestone.pk]
     require_billable(locked.contract, "milestone")
-    remaining = locked.amount - invoiced_on_milestone(locked.pk)
+    remaining = locked.amount - yuan(locked.invoiced_fen)
     if clean["amount_with_tax"] > remaining:
         raise ValidationError(
             {"amount_with_tax": [_("该节点还可开票 %(remaining)s 元。") % {"remaining": remaining}]}
@@ -89,6 +91,7 @@ def invoice_issue(*, milestone: PaymentMilestone, actor: User, data: dict[str, A
         milestone=locked, contract_id=locked.contract_id, issued_by=actor,
         amount_without_tax=without, tax=tax, **clean,
     )  # fmt: skip
+    milestone_money_sync([locked.pk])
     search_index_invoice(invoice)
     event(
         kind=BillingEventKind.INVOICE_ISSUED, actor=actor, invoice=invoice,
@@ -104,11 +107,13 @@ def invoice_void(*, invoice: Invoice, actor: User, version: int, reason: str) ->
     locked = lock_at_version(Invoice.objects.all(), pk=invoice.pk, version=version)
     if locked.status == InvoiceStatus.VOIDED:
         raise ValidationError({"status": [_("该发票已作废。")]})
+    lock_milestones([locked.milestone_id])
     locked.status = InvoiceStatus.VOIDED
     locked.void_reason = clean_reason
     locked.voided_by = actor
     locked.voided_at = timezone.now()
     save_bumped(locked, ["status", "void_reason", "voided_by", "voided_at"])
+    milestone_money_sync([locked.milestone_id])
     search_index_invoice(locked)
     event(
         kind=BillingEventKind.INVOICE_VOIDED, actor=actor, invoice=locked,

@@ -22,9 +22,10 @@ from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.billing.enums import BillingEventKind, ReceiptMethod, ReceiptStatus
 from kam.billing.models import Allocation, Receipt
 from kam.billing.services.common import (
-    allocated_by_milestone,
     allocated_on_receipt,
     event,
+    lock_milestones,
+    milestone_money_sync,
     reason_clean,
     require_billable,
     require_recorder,
@@ -32,6 +33,7 @@ from kam.billing.services.common import (
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import money_clean
+from kam.core.aggregates import yuan
 from kam.core.versioning import lock_at_version, save_bumped
 from kam.search.services import search_index_receipt
 from kam.users.models import User
@@ -118,18 +120,12 @@ def receipt_allocate(
     locked = lock_at_version(Receipt.objects.all(), pk=receipt.pk, version=version)
     if locked.status != ReceiptStatus.RECORDED:
         raise ValidationError({"receipt": [_("已冲销的回款不能核销。")]})
-    milestones = {
-        m.pk: m
-        for m in PaymentMilestone.objects.select_for_update()
-        .filter(pk__in=sorted(lines))
-        .order_by("pk")
-    }
+    milestones = lock_milestones(lines)
     contracts = {
         c.pk: c
         for c in Contract.objects.filter(pk__in={m.contract_id for m in milestones.values()})
     }
     errors: list[str] = []
-    allocated = allocated_by_milestone(sorted(milestones))
     for pk, amount in lines.items():
         milestone = milestones.get(pk)
         contract = contracts.get(milestone.contract_id) if milestone else None
@@ -142,7 +138,7 @@ def receipt_allocate(
             errors.append(_("节点 %(pk)s 不属于该回款的客户或合同。") % {"pk": pk})
             continue
         require_billable(contract, "allocations")
-        outstanding = milestone.amount - allocated.get(pk, Decimal("0.00"))
+        outstanding = milestone.amount - yuan(milestone.allocated_fen)
         if amount > outstanding:
             errors.append(
                 _("%(contract)s「%(milestone)s」还欠 %(outstanding)s 元，不能核销 %(amount)s 元。")
@@ -168,6 +164,7 @@ def receipt_allocate(
         [Allocation(receipt=locked, milestone_id=pk, amount=amount, allocated_by=actor)
          for pk, amount in sorted(lines.items())]
     )  # fmt: skip
+    milestone_money_sync(lines)
     save_bumped(locked, [])
     event(
         kind=BillingEventKind.RECEIPT_ALLOCATED, actor=actor, receipt=locked, amount=total,
@@ -201,8 +198,11 @@ def receipt_reverse(*, receipt: Receipt, actor: User, version: int, reason: str)
     if locked.status == ReceiptStatus.REVERSED:
         raise ValidationError({"status": [_("该回款已冲销。")]})
     now = timezone.now()
+    active = locked.allocations.filter(reversed_at__isnull=True)
+    paid = lock_milestones(active.values_list("milestone_id", flat=True))
     _reopen_completed(locked)
-    locked.allocations.filter(reversed_at__isnull=True).update(reversed_at=now)
+    active.update(reversed_at=now)
+    milestone_money_sync(paid)
     locked.status = ReceiptStatus.REVERSED
     locked.reversal_reason = clean_reason
     locked.reversed_by = actor

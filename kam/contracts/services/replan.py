@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kam.billing.selectors import milestones_with_money
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.core.aggregates import yuan
 
@@ -23,11 +22,8 @@ TERMS = ("kind", "name", "percent", "amount", "trigger", "fixed_date", "due_days
 
 def _committed(contract: Contract) -> dict[int, tuple[str, Decimal]]:
     """Position → (kind, the larger of the milestone's invoiced and received money)."""
-    milestones = milestones_with_money(PaymentMilestone.objects.filter(contract=contract))
-    return {
-        m.position: (m.kind, yuan(max(m.invoiced_fen, m.allocated_fen)))  # type: ignore[attr-defined]
-        for m in milestones
-    }
+    milestones = PaymentMilestone.objects.filter(contract=contract)
+    return {m.position: (m.kind, yuan(max(m.invoiced_fen, m.allocated_fen))) for m in milestones}
 
 
 def plan_change_check(contract: Contract, new: list[PaymentMilestone]) -> None:
