@@ -1,4 +1,5 @@
-"""A small HTTP client over the standard library: session cookies, CSRF login, timed GETs."""
+"""A small HTTP client over the standard library: session cookies, CSRF login, timed GETs and
+POSTs."""
 
 import http.cookiejar
 import re
@@ -6,6 +7,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping, Sequence
 
 TIMEOUT_S = 60.0
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -15,22 +17,41 @@ class RequestFailed(Exception):
     """A benchmarked request did not answer 200: its timing would measure an error page."""
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect comes back as the answer (an HTTPError with its status and Location)."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
 class HttpClient:
     def __init__(self, base_url: str, headers: dict[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.headers = headers or {}
         self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        cookies = urllib.request.HTTPCookieProcessor(self.cookies)
+        self.opener = urllib.request.build_opener(cookies)
+        self.no_redirect_opener = urllib.request.build_opener(cookies, _KeepRedirects())
 
-    def _open(self, path: str, data: bytes | None = None) -> tuple[int, str, bytes]:
+    def _open(
+        self,
+        path: str,
+        data: bytes | None = None,
+        *,
+        follow: bool = True,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, str, bytes]:
+        """Status, final URL (a redirect's Location when not following) and body."""
         request = urllib.request.Request(  # noqa: S310 - the URL is our own loopback server
-            self.base_url + path, data=data, headers=self.headers
+            self.base_url + path, data=data, headers={**self.headers, **(headers or {})}
         )
+        opener = self.opener if follow else self.no_redirect_opener
         try:
-            with self.opener.open(request, timeout=TIMEOUT_S) as response:
+            with opener.open(request, timeout=TIMEOUT_S) as response:
                 return int(response.status), response.geturl(), response.read()
         except urllib.error.HTTPError as error:
-            return error.code, error.geturl(), error.read()
+            location = error.headers.get("Location") if not follow else None
+            return error.code, location or error.geturl(), error.read()
 
     def get(self, path: str) -> bytes:
         status, _url, body = self._open(path)
@@ -50,6 +71,15 @@ class HttpClient:
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
         status, url, _body = self._open(path, body)
         return status, url
+
+    def post(
+        self, path: str, fields: Mapping[str, str | Sequence[str]], headers: Mapping[str, str]
+    ) -> tuple[int, str, bytes]:
+        """One POST of a form, CSRF token from the cookie, redirects not followed: status,
+        Location (or the URL) and body. A list value repeats its field, as checkboxes do."""
+        token = next((c.value for c in self.cookies if c.name == "csrftoken"), "") or ""
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}, doseq=True)
+        return self._open(path, body.encode(), follow=False, headers=headers)
 
     def login(self, username: str, password: str) -> None:
         page = self.get("/users/login/").decode()

@@ -1,11 +1,10 @@
 """What is measured: named operations, each a role, a URL and a p95 budget, built from the
 generated data (the users of `demo_load --scale`, an account of the rep, the rep's team).
 
-Only reads for now. Adding a write (claim a pool account, log a visit, advance a stage) means:
-an `Operation` with a method and a form body built per repetition (each claim needs another
-pool account, each stage move another deal), `HttpClient.post_form` to send it (it already
-carries the CSRF token), and an in-process measurement that runs inside a rolled-back
-transaction instead of re-executing the captured INSERTs and UPDATEs.
+Reads are a GET of a fixed URL. A write is a POST whose path and form are built per repetition
+(each claim needs another pool account, each stage move the deal's current version) and undone
+afterwards, untimed: bench/writes.py. The battle map's export is a GET that also has its peak
+memory measured, on the whole map and on a part of it.
 """
 
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.hashers import check_password
 
+from bench import writes
 from bench.results import Skipped
 from kam.accounts.models import Account
 from kam.contacts.models import Contact
@@ -28,6 +28,8 @@ from kam.users.models import User
 PAGE_BUDGET_MS = 50
 SEARCH_BUDGET_MS = 100
 DASHBOARD_BUDGET_MS = 200
+# A download the user waits for once, not a page: 2 s, and memory must not grow with the rows.
+EXPORT_BUDGET_MS = 2000
 DEEP_PAGE = 2000
 SEARCH_WORD_ZH = "数据中心"  # in the generated interaction texts (kam/demo/catalog.py)
 SEARCH_WORD_EN = "Huawei"
@@ -48,9 +50,17 @@ class Auth(StrEnum):
 class Operation:
     name: str
     persona: Persona
-    path: str
+    path: str  # a write's URL pattern, for reading; each repetition posts to its own
     budget_ms: int
     auth: Auth = Auth.SESSION
+    write: writes.Write | None = None
+    # An export: its peak memory is measured on `path` and on this part of the data; memory
+    # that stays bounded barely differs between the two.
+    subset_path: str | None = None
+
+    @property
+    def method(self) -> str:
+        return "GET" if self.write is None else "POST"
 
 
 @dataclass(frozen=True)
@@ -171,4 +181,46 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
         )
     else:
         skipped.append(Skipped("billing_dashboard_director", "no contracts in the database"))
+    export = Operation(
+        "battle_map_export_director", director, "/battle-map/export/", EXPORT_BUDGET_MS,
+        subset_path=f"/battle-map/export/?owner={people.rep.pk}",
+    )  # fmt: skip
+    if scale["contracts"]:
+        operations.append(export)
+    else:
+        skipped.append(Skipped(export.name, "no contracts in the database"))
+    write_ops, write_skips = plan_writes(people, account)
+    return operations + write_ops, skipped + write_skips
+
+
+def plan_writes(
+    people: Personas, detail_account: Account | None
+) -> tuple[list[Operation], list[Skipped]]:
+    rep, budget = Persona.REP, writes.WRITE_BUDGET_MS
+    operations: list[Operation] = []
+    skipped: list[Skipped] = []
+    account_ids = writes.claimable_account_ids()
+    if account_ids:
+        write = writes.pool_claim_write(people.rep, account_ids)
+        path = "/pool/accounts/<pk>/claim/"
+        operations.append(Operation("pool_claim_rep", rep, path, budget, write=write))
+    else:
+        skipped.append(Skipped("pool_claim_rep", "no unowned prospect in the default pool"))
+    skip = detail_account.pk if detail_account else None
+    accounts = writes.loggable_accounts(people.rep, skip)
+    if accounts:
+        write = writes.interaction_log_write(people.rep, accounts)
+        path = "/interactions/create/?account=<pk>"
+        operations.append(Operation("interaction_log_rep", rep, path, budget, write=write))
+    else:
+        note = f"{people.rep.username} owns no second account"
+        skipped.append(Skipped("interaction_log_rep", note))
+    deals = writes.movable_deals(people.rep)
+    if deals:
+        write = writes.stage_move_write(people.rep, deals)
+        path = "/opportunities/<pk>/move/"
+        operations.append(Operation("opportunity_stage_move_rep", rep, path, budget, write=write))
+    else:
+        note = f"no open deal of {people.rep.username} whose gate a forward move can pass"
+        skipped.append(Skipped("opportunity_stage_move_rep", note))
     return operations, skipped

@@ -39,6 +39,8 @@ class OperationResult:
     queries: int | None
     raw_sql_ms: float | None
     budget_ms: int
+    # An export's peak memory on the whole data set (in-process); absent from the JSON otherwise.
+    peak_mem_mb: float | None = None
 
     @classmethod
     def from_timings(
@@ -49,6 +51,7 @@ class OperationResult:
         queries: int | None,
         raw_sql_ms: float | None,
         budget_ms: int,
+        peak_mem_mb: float | None = None,
     ) -> "OperationResult":
         return cls(
             name=name,
@@ -58,7 +61,71 @@ class OperationResult:
             queries=queries,
             raw_sql_ms=None if raw_sql_ms is None else round(raw_sql_ms, 1),
             budget_ms=budget_ms,
+            peak_mem_mb=peak_mem_mb,
         )
+
+    def as_json(self) -> dict[str, Any]:
+        values = asdict(self)
+        if self.peak_mem_mb is None:
+            del values["peak_mem_mb"]
+        return values
+
+
+@dataclass(frozen=True)
+class MemoryPeak:
+    """Peak memory growth of one export request, and the rows it wrote."""
+
+    path: str
+    rows: int
+    peak_mem_mb: float
+
+
+MAX_ERRORS_LISTED = 50
+
+
+@dataclass(frozen=True)
+class ThroughputOperation:
+    name: str
+    requests: int
+    requests_per_s: float
+    p95_ms: float
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Concurrent users looping over a weighted mix for a bounded time; only answered
+    requests count, every failed one is listed in `errors`."""
+
+    seconds: float
+    users: int
+    requests: int
+    requests_per_s: float
+    operations: list[ThroughputOperation]
+    error_count: int
+    errors: list[str]  # the first MAX_ERRORS_LISTED
+
+
+def throughput_of(
+    timings_ms: dict[str, list[float]], errors: list[str], *, seconds: float, users: int
+) -> Throughput:
+    """Requests/s over the measured wall time, overall and per operation (each operation's
+    p95 from its own timings); operations without a success are left out of the table."""
+    operations = [
+        ThroughputOperation(
+            name=name,
+            requests=len(timings),
+            requests_per_s=round(len(timings) / seconds, 1),
+            p95_ms=round(percentile(timings, 95), 1),
+        )
+        for name, timings in sorted(timings_ms.items())
+        if timings
+    ]
+    requests = sum(op.requests for op in operations)
+    return Throughput(
+        seconds=round(seconds, 1), users=users, requests=requests,
+        requests_per_s=round(requests / seconds, 1), operations=operations,
+        error_count=len(errors), errors=list(errors[:MAX_ERRORS_LISTED]),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,17 +144,28 @@ class RunResult:
     operations: list[OperationResult] = field(default_factory=list)
     # Not one of the measured operations: the ones left out, each with the reason.
     skipped: list[Skipped] = field(default_factory=list)
+    # By operation name: an export's peak memory on the whole data and on a part of it.
+    memory: dict[str, list[MemoryPeak]] = field(default_factory=dict)
+    throughput: Throughput | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        """The documented shape; `memory` and `throughput` only when they were measured."""
+        values: dict[str, Any] = {
             "commit": self.commit,
             "date": self.date,
             "database": self.database,
             "machine": self.machine,
             "scale": dict(self.scale),
-            "operations": [asdict(op) for op in self.operations],
+            "operations": [op.as_json() for op in self.operations],
             "skipped": [asdict(s) for s in self.skipped],
         }
+        if self.memory:
+            values["memory"] = {
+                name: [asdict(peak) for peak in peaks] for name, peaks in self.memory.items()
+            }
+        if self.throughput is not None:
+            values["throughput"] = asdict(self.throughput)
+        return values
 
     def file_stem(self) -> str:
         return f"{self.date}-{self.database}-{self.commit}"
@@ -128,7 +206,46 @@ def markdown(run: RunResult) -> str:
     if run.skipped:
         lines += ["", "Skipped:", ""]
         lines += [f"- {s.name}: {s.note}" for s in run.skipped]
+    if run.memory:
+        lines += _memory_lines(run.memory)
+    if run.throughput is not None:
+        lines += _throughput_lines(run.throughput)
     return "\n".join(lines) + "\n"
+
+
+def _memory_lines(memory: dict[str, list[MemoryPeak]]) -> list[str]:
+    lines = [
+        "",
+        "Peak memory growth of one request (in-process, tracemalloc):",
+        "",
+        "| operation | URL | rows | peak MB |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    for name, peaks in memory.items():
+        lines += [f"| {name} | {p.path} | {p.rows:,} | {p.peak_mem_mb} |" for p in peaks]
+    return lines
+
+
+def _throughput_lines(throughput: Throughput) -> list[str]:
+    lines = [
+        "",
+        f"Throughput: {throughput.users} users for {throughput.seconds} s, "
+        f"{throughput.requests:,} requests, {throughput.requests_per_s} requests/s, "
+        f"{throughput.error_count} errors.",
+        "",
+        "| operation | requests | requests/s | p95 ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {op.name} | {op.requests:,} | {op.requests_per_s} | {op.p95_ms} |"
+        for op in throughput.operations
+    ]
+    if throughput.errors:
+        lines += ["", "Errors:", ""]
+        lines += [f"- {error}" for error in throughput.errors]
+        if throughput.error_count > len(throughput.errors):
+            lines.append(f"- … and {throughput.error_count - len(throughput.errors)} more")
+    return lines
 
 
 def write(run: RunResult, directory: Path = RESULTS_DIR) -> tuple[Path, Path]:

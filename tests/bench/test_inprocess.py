@@ -69,7 +69,8 @@ def test_plan_skips_what_the_data_set_lacks(team_one):
     assert by_name["battle_map_director"].persona is Persona.DIRECTOR
     assert {s.name for s in skipped} == {
         "account_list_page2000_director", "opportunity_board_team_director",
-        "api_opportunities_50_rep", "billing_dashboard_director",
+        "api_opportunities_50_rep", "billing_dashboard_director", "battle_map_export_director",
+        "pool_claim_rep", "interaction_log_rep", "opportunity_stage_move_rep",
     }  # fmt: skip
     assert not set(by_name) & {s.name for s in skipped}
 
@@ -89,4 +90,10 @@ def test_plan_has_the_deep_page_when_there_are_enough_accounts(team_one):
              "contracts": 1, "milestones": 0}  # fmt: skip
     operations, skipped = plan(Personas(rep=rep, director=director), scale)
     assert "/accounts/?page=2000" in {op.path for op in operations}
-    assert {s.name for s in skipped} == {"account_detail_rep"}
+    export = next(op for op in operations if op.name == "battle_map_export_director")
+    assert export.subset_path == f"/battle-map/export/?owner={rep.pk}"
+    # No account at all: no detail page, nothing to claim, log or move.
+    assert {s.name for s in skipped} == {
+        "account_detail_rep", "pool_claim_rep", "interaction_log_rep",
+        "opportunity_stage_move_rep",
+    }  # fmt: skip

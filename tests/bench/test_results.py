@@ -3,7 +3,17 @@ from pathlib import Path
 
 import pytest
 
-from bench.results import OperationResult, RunResult, Skipped, markdown, median, percentile, write
+from bench.results import (
+    MemoryPeak,
+    OperationResult,
+    RunResult,
+    Skipped,
+    markdown,
+    median,
+    percentile,
+    throughput_of,
+    write,
+)
 
 
 def sample_run() -> RunResult:
@@ -115,4 +125,78 @@ def test_markdown_table_names_the_budgets_an_operation_exceeds():
         "Skipped:\n"
         "\n"
         "- billing_dashboard_director: no contracts in the database\n"
+    )
+
+
+def run_with_export_and_throughput() -> RunResult:
+    run = sample_run()
+    run.operations = [
+        OperationResult.from_timings(
+            "battle_map_export_director", [800.0, 900.0, 1000.0], queries=14, raw_sql_ms=20.04,
+            budget_ms=2000, peak_mem_mb=4.6,
+        ),
+    ]  # fmt: skip
+    run.skipped = []
+    run.memory = {
+        "battle_map_export_director": [
+            MemoryPeak("/battle-map/export/", rows=9820, peak_mem_mb=4.6),
+            MemoryPeak("/battle-map/export/?owner=16", rows=982, peak_mem_mb=4.1),
+        ]
+    }
+    run.throughput = throughput_of(
+        {"account_list_page1_rep": [10.0, 20.0, 30.0], "pool_claim_rep": [15.0]},
+        ["pool_claim_rep: RequestFailed: POST /pool/accounts/7/claim/ answered 403"],
+        seconds=2.0, users=8,
+    )  # fmt: skip
+    return run
+
+
+def test_json_has_peak_memory_and_the_throughput_section(tmp_path: Path):
+    json_path, _md_path = write(run_with_export_and_throughput(), tmp_path)
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["operations"] == [
+        {"name": "battle_map_export_director", "n": 3, "median_ms": 900.0, "p95_ms": 1000.0,
+         "queries": 14, "raw_sql_ms": 20.0, "budget_ms": 2000, "peak_mem_mb": 4.6},
+    ]  # fmt: skip
+    assert data["memory"] == {
+        "battle_map_export_director": [
+            {"path": "/battle-map/export/", "rows": 9820, "peak_mem_mb": 4.6},
+            {"path": "/battle-map/export/?owner=16", "rows": 982, "peak_mem_mb": 4.1},
+        ]
+    }
+    assert data["throughput"] == {
+        "seconds": 2.0, "users": 8, "requests": 4, "requests_per_s": 2.0,
+        "operations": [
+            {"name": "account_list_page1_rep", "requests": 3, "requests_per_s": 1.5,
+             "p95_ms": 30.0},
+            {"name": "pool_claim_rep", "requests": 1, "requests_per_s": 0.5, "p95_ms": 15.0},
+        ],
+        "error_count": 1,
+        "errors": ["pool_claim_rep: RequestFailed: POST /pool/accounts/7/claim/ answered 403"],
+    }  # fmt: skip
+
+
+def test_markdown_has_the_memory_and_throughput_tables_after_the_operations():
+    text = markdown(run_with_export_and_throughput())
+    assert text.endswith(
+        "| battle_map_export_director | 3 | 900.0 | 1000.0 | 2000 | 14 | 20.0 "
+        "| NO: queries |\n"
+        "\n"
+        "Peak memory growth of one request (in-process, tracemalloc):\n"
+        "\n"
+        "| operation | URL | rows | peak MB |\n"
+        "| --- | --- | ---: | ---: |\n"
+        "| battle_map_export_director | /battle-map/export/ | 9,820 | 4.6 |\n"
+        "| battle_map_export_director | /battle-map/export/?owner=16 | 982 | 4.1 |\n"
+        "\n"
+        "Throughput: 8 users for 2.0 s, 4 requests, 2.0 requests/s, 1 errors.\n"
+        "\n"
+        "| operation | requests | requests/s | p95 ms |\n"
+        "| --- | ---: | ---: | ---: |\n"
+        "| account_list_page1_rep | 3 | 1.5 | 30.0 |\n"
+        "| pool_claim_rep | 1 | 0.5 | 15.0 |\n"
+        "\n"
+        "Errors:\n"
+        "\n"
+        "- pool_claim_rep: RequestFailed: POST /pool/accounts/7/claim/ answered 403\n"
     )
