@@ -30,7 +30,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -275,26 +274,35 @@ def _with_outstanding(milestones: QuerySet[PaymentMilestone]) -> QuerySet[Paymen
 def _monthly_plan(
     milestones: QuerySet[PaymentMilestone], first: date, last: date
 ) -> dict[date, tuple[int, int]]:
-    """Month → (planned fen, collected fen) for the milestones due from `first` to `last`."""
+    """Month → (planned fen, collected fen) for the milestones due from `first` to `last`.
+    Grouped by the day and folded into months here: on SQLite a month truncation in SQL is a
+    Python function call per row, the bulk of the query over a year of milestones."""
     rows = (
         milestones.filter(due_date__gte=first, due_date__lte=last)
-        .annotate(month=TruncMonth("due_date"))
         .order_by()
-        .values("month")
+        .values_list("due_date")
         .annotate(planned=fen_sum(fen("amount"), Q()), collected=Sum("allocated_fen", default=0))
     )
-    return {row["month"]: (row["planned"], row["collected"]) for row in rows}
+    months: dict[date, tuple[int, int]] = {}
+    for day, planned, collected in rows:
+        month = _month_start(day)
+        before = months.get(month, (0, 0))
+        months[month] = (before[0] + planned, before[1] + collected)
+    return months
 
 
 def _monthly_received(receipts: QuerySet[Receipt], first: date, last: date) -> dict[date, int]:
     rows = (
         receipts.filter(received_on__gte=first, received_on__lte=last)
-        .annotate(month=TruncMonth("received_on"))
         .order_by()
-        .values("month")
+        .values_list("received_on")
         .annotate(received=fen_sum(fen("amount"), Q()))
     )
-    return {row["month"]: row["received"] for row in rows}
+    months: dict[date, int] = {}
+    for day, received in rows:
+        month = _month_start(day)
+        months[month] = months.get(month, 0) + received
+    return months
 
 
 def _period(
