@@ -43,7 +43,7 @@ from kam.billing.rules import (
     milestone_visibility_q,
     receipt_visibility_q,
 )
-from kam.billing.selectors import BUCKET_LIMITS
+from kam.billing.selectors import bucket_of
 from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
 from kam.core.aggregates import fen, fen_sum, yuan
@@ -271,24 +271,59 @@ def _with_outstanding(milestones: QuerySet[PaymentMilestone]) -> QuerySet[Paymen
     )
 
 
-def _monthly_plan(
+@dataclass(frozen=True)
+class _MilestoneDays:
+    """The milestones' money per due date (None: the awaited event has not happened)."""
+
+    planned: dict[date, tuple[int, int]]  # due date in the window → (planned, collected) fen
+    outstanding: dict[date | None, int]  # due date → outstanding fen, of what is still owed
+
+    def monthly_plan(self) -> dict[date, tuple[int, int]]:
+        months: dict[date, tuple[int, int]] = {}
+        for day, (planned, collected) in self.planned.items():
+            before = months.get(_month_start(day), (0, 0))
+            months[_month_start(day)] = (before[0] + planned, before[1] + collected)
+        return months
+
+    def aging(self, today: date) -> AgingFigures:
+        """Outstanding by days past due; due today or later, or undated, is not yet due."""
+        buckets = {NOT_DUE: 0, **{bucket.value: 0 for bucket in AgingBucket}}
+        for day, outstanding in self.outstanding.items():
+            key = NOT_DUE if day is None or day >= today else bucket_of((today - day).days).value
+            buckets[key] += outstanding
+        return AgingFigures({key: yuan(value) for key, value in buckets.items()})
+
+    def receivable(self, today: date) -> Decimal:
+        return yuan(sum(v for day, v in self.outstanding.items() if day and day <= today))
+
+
+def _milestone_days(
     milestones: QuerySet[PaymentMilestone], first: date, last: date
-) -> dict[date, tuple[int, int]]:
-    """Month → (planned fen, collected fen) for the milestones due from `first` to `last`.
-    Grouped by the day and folded into months here: on SQLite a month truncation in SQL is a
-    Python function call per row, the bulk of the query over a year of milestones."""
+) -> _MilestoneDays:
+    """Plan and aging in one pass: the milestones due from `first` to `last` or still owed,
+    grouped by due date (a few hundred rows), folded into months and buckets here. One scan
+    instead of two, and no month truncation in SQL (on SQLite a Python call per row)."""
+    in_window = Q(due_date__gte=first, due_date__lte=last)
+    owed = Q(outstanding_fen__gt=0)
     rows = (
-        milestones.filter(due_date__gte=first, due_date__lte=last)
+        milestones.annotate(outstanding_fen=fen("amount") - F("allocated_fen"))
+        .filter(in_window | owed)
         .order_by()
         .values_list("due_date")
-        .annotate(planned=fen_sum(fen("amount"), Q()), collected=Sum("allocated_fen", default=0))
+        .annotate(
+            planned=fen_sum(fen("amount"), in_window),
+            collected=Sum("allocated_fen", filter=in_window, default=0),
+            outstanding=Sum("outstanding_fen", filter=owed, default=0),
+        )
     )
-    months: dict[date, tuple[int, int]] = {}
-    for day, planned, collected in rows:
-        month = _month_start(day)
-        before = months.get(month, (0, 0))
-        months[month] = (before[0] + planned, before[1] + collected)
-    return months
+    planned: dict[date, tuple[int, int]] = {}
+    outstanding: dict[date | None, int] = {}
+    for day, planned_fen, collected_fen, outstanding_fen in rows:
+        if day is not None and first <= day <= last:
+            planned[day] = (planned_fen, collected_fen)
+        if outstanding_fen:
+            outstanding[day] = outstanding_fen
+    return _MilestoneDays(planned, outstanding)
 
 
 def _monthly_received(receipts: QuerySet[Receipt], first: date, last: date) -> dict[date, int]:
@@ -316,32 +351,6 @@ def _period(
         collected=yuan(sum(plan.get(month, (0, 0))[1] for month in months)),
         received=yuan(sum(received.get(month, 0) for month in months)),
     )
-
-
-def _bucket_conditions(today: date) -> dict[str, Q]:
-    """Each bucket as a condition on `due_date`, bounds as in `selectors.bucket_of`."""
-    conditions = {NOT_DUE: Q(due_date__isnull=True) | Q(due_date__gte=today)}
-    newest = today - timedelta(days=1)
-    for bucket, limit in BUCKET_LIMITS:
-        condition = Q(due_date__lte=newest)
-        if limit is not None:
-            condition &= Q(due_date__gte=today - timedelta(days=limit))
-            newest = today - timedelta(days=limit + 1)
-        conditions[bucket.value] = condition
-    return conditions
-
-
-def _aging_and_receivable(
-    milestones: QuerySet[PaymentMilestone], today: date
-) -> tuple[AgingFigures, Decimal]:
-    sums = {
-        key: Sum("outstanding_fen", filter=condition, default=0)
-        for key, condition in _bucket_conditions(today).items()
-    }
-    sums["receivable"] = Sum("outstanding_fen", filter=Q(due_date__lte=today), default=0)
-    totals = _with_outstanding(milestones).aggregate(**sums)
-    receivable = yuan(totals.pop("receivable"))
-    return AgingFigures({key: yuan(value) for key, value in totals.items()}), receivable
 
 
 def _top_overdue(milestones: QuerySet[PaymentMilestone], today: date) -> list[OverdueAccount]:
@@ -384,9 +393,9 @@ def dashboard(user: User, scope: Scope, today: date) -> Dashboard:
     series_months = [_add_months(this_month, n) for n in range(1 - SERIES_MONTHS, 1)]
     first, last = series_months[0], _add_months(quarter_months[-1], 1) - timedelta(days=1)
     milestones = scoped_milestones(user, scope)
-    plan = _monthly_plan(milestones, first, last)
+    days = _milestone_days(milestones, first, last)
+    plan = days.monthly_plan()
     received = _monthly_received(scoped_receipts(user, scope), first, last)
-    aging_figures, receivable = _aging_and_receivable(milestones, today)
     quarter_label = _("%(year)s 年第 %(q)s 季度") % {
         "year": today.year,
         "q": (today.month - 1) // 3 + 1,
@@ -399,9 +408,10 @@ def dashboard(user: User, scope: Scope, today: date) -> Dashboard:
         quarter=_period(quarter_label, quarter_months, plan, received),
         series=[_period(month.strftime("%Y-%m"), [month], plan, received)
                 for month in series_months],
-        aging=aging_figures,
+        aging=days.aging(today),
         top_overdue=_top_overdue(milestones, today),
-        dso=Dso(receivable=receivable, billed=_billed(scoped_invoices(user, scope), today)),
+        dso=Dso(receivable=days.receivable(today),
+                billed=_billed(scoped_invoices(user, scope), today)),
     )  # fmt: skip
 
 
