@@ -8,11 +8,16 @@ class BidsConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.bids.approvals import register_approval_types
-        from kam.bids.badges import bid_badges
+        from kam.bids.badges import bid_badge_values, bid_badges
         from kam.bids.checks import register_checks
-        from kam.opportunities.panels import Panel, badge_source_register, panel_register
+        from kam.opportunities.panels import (
+            BadgeSource,
+            Panel,
+            badge_source_register,
+            panel_register,
+        )
 
         register_approval_types()
         register_checks()
         panel_register(Panel(key="bids", label=_("投标"), url_name="bids:panel", order=50))
-        badge_source_register("bids", bid_badges)
+        badge_source_register("bids", BadgeSource(annotations=bid_badge_values, badges=bid_badges))

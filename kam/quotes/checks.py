@@ -1,7 +1,10 @@
 """Gate checks and the delivery-review source this app contributes; each reads quote data."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import Any
 
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 from kam.opportunities.gates import gate_check_register
@@ -36,30 +39,31 @@ def quote_accepted(opportunity: Opportunity) -> bool:
     ).exists()
 
 
-def delivery_reviewed_ids(opportunity_ids: Sequence[int]) -> set[int]:
-    """For kam.assessments' risk flags: deals with a recorded delivery review (one query)."""
-    return set(
-        DeliveryReview.objects.filter(quote__opportunity_id__in=opportunity_ids)
-        .values_list("quote__opportunity_id", flat=True)
-        .distinct()
+def delivery_reviewed() -> Exists:
+    """For kam.assessments' risk flags: whether the deal has a recorded delivery review."""
+    return Exists(DeliveryReview.objects.filter(quote__opportunity_id=OuterRef("pk")))
+
+
+def _newest_version(status: QuoteStatus) -> Subquery:
+    return Subquery(
+        QuoteVersion.objects.filter(opportunity_id=OuterRef("pk"), status=status)
+        .order_by("-version_no")
+        .values("version_no")[:1]
     )
 
 
-def quote_badges(opportunity_ids: Sequence[int]) -> dict[int, list[Badge]]:
-    """Kanban/list flags: pending discount approval, accepted quote (one query)."""
-    rows = (
-        QuoteVersion.objects.filter(
-            opportunity_id__in=opportunity_ids,
-            status__in=[QuoteStatus.PENDING_DISCOUNT_APPROVAL, QuoteStatus.ACCEPTED],
-        )
-        .values_list("opportunity_id", "status")
-        .distinct()
-    )
-    badges: dict[int, list[Badge]] = {}
-    for opportunity_id, status in rows:
-        if status == QuoteStatus.ACCEPTED:
-            badge = Badge(label=str(_("报价已接受")), tone="ok")
-        else:
-            badge = Badge(label=str(_("折扣审批中")), tone="warn")
-        badges.setdefault(opportunity_id, []).append(badge)
-    return badges
+def quote_badge_values() -> dict[str, Combinable]:
+    return {
+        "pending": _newest_version(QuoteStatus.PENDING_DISCOUNT_APPROVAL),
+        "accepted": _newest_version(QuoteStatus.ACCEPTED),
+    }
+
+
+def quote_badges(values: Mapping[str, Any]) -> list[Badge]:
+    """Kanban/list flags: pending discount approval, accepted quote; the newer version first."""
+    flags = [
+        (values["accepted"], _("报价已接受"), "ok"),
+        (values["pending"], _("折扣审批中"), "warn"),
+    ]
+    shown = sorted((flag for flag in flags if flag[0]), key=lambda flag: -flag[0])
+    return [Badge(label=str(label), tone=tone) for _version, label, tone in shown]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +15,9 @@ from kam.core.versioning import STALE_MESSAGE
 from kam.opportunities import panels
 from kam.opportunities.enums import MoveChannel
 from kam.opportunities.models import Opportunity, StageMove
-from kam.opportunities.panels import Badge
+from kam.opportunities.panels import Badge, BadgeSource
 from tests.conftest import client_for
-from tests.factories import AccountFactory, ContactFactory, OpportunityFactory
+from tests.factories import AccountFactory, ContactFactory, OpportunityFactory, UserFactory
 
 BOARD = "/opportunities/board/"
 
@@ -109,6 +110,23 @@ def test_board_filters_mine_owner_and_team(rep, colleague, manager, gated_proces
     )
 
 
+def test_board_team_filter_covers_members_not_offered_as_owners(director, rep, gated_process):
+    """The team's members are read with the owner choices; one who left or sits outside the
+    caller's reports-to chain still counts for the team's deals on accounts the caller sees."""
+    process, stages = gated_process
+    left = UserFactory(team=rep.team, is_active=False)
+    outsider = UserFactory(team=rep.team)
+    account = AccountFactory(owner=rep)
+    deals = {_deal(account, stages["lead"], owner=owner).pk for owner in (rep, left, outsider)}
+    response = client_for(rep).get(BOARD, {"process": process.pk, "team": rep.team_id})
+    lead = response.context["columns"][0]
+    assert {card.pk for card in lead.cards} == deals and lead.count == 3
+    assert [owner.pk for owner in response.context["owners"]] == [rep.pk]
+    by_director = client_for(director).get(BOARD, {"process": process.pk, "team": rep.team_id})
+    assert left not in by_director.context["owners"]
+    assert by_director.context["columns"][0].count == 3
+
+
 def test_board_hides_deals_closed_more_than_90_days_ago(rep, rep_account, gated_process):
     process, stages = gated_process
     now = timezone.now()
@@ -130,26 +148,38 @@ def test_columns_are_capped_with_a_more_link(rep, rep_account, gated_process):
     assert column.more_url.replace("&", "&amp;") in response.content.decode()
 
 
-def _board_queries(client, process):
+def _board_queries(client, process, **params):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(BOARD, {"process": process.pk}).status_code == 200
+        assert client.get(BOARD, {"process": process.pk, **params}).status_code == 200
     return len(queries)
+
+
+def _flag_source(label):
+    """A badge kind with a subquery of its own, as the apps' sources have."""
+    return BadgeSource(
+        annotations=lambda: {
+            "moved": Exists(StageMove.objects.filter(opportunity_id=OuterRef("pk")))
+        },
+        badges=lambda values: [Badge(label)],
+    )
 
 
 def test_board_query_count_is_constant(rep, rep_account, gated_process, monkeypatch):
     process, stages = gated_process
     client = client_for(rep)
-    # One query per badge source for the whole board, never one per card.
-    monkeypatch.setitem(
-        panels._BADGE_SOURCES, "test", lambda ids: {pk: [Badge("测试")] for pk in ids}
-    )
+    # All badge sources are read in one query for the whole board, never one per card or kind.
+    monkeypatch.setitem(panels._BADGE_SOURCES, "test", _flag_source("测试"))
     _deal(rep_account, stages["lead"])
     one = _board_queries(client, process)
     for stage in ("lead", "solution", "bid", "negotiate"):
         _deal(AccountFactory(owner=rep), stages[stage])
     five = _board_queries(client, process)
-    assert one == five
-    assert "测试" in client.get(BOARD, {"process": process.pk}).content.decode()
+    monkeypatch.setitem(panels._BADGE_SOURCES, "test_more", _flag_source("更多"))
+    more_kinds = _board_queries(client, process)
+    assert one == five == more_kinds <= 10
+    assert _board_queries(client, process, team=rep.team_id) == one
+    content = client.get(BOARD, {"process": process.pk}).content.decode()
+    assert "测试" in content and "更多" in content
 
 
 def test_board_move_refused_lists_every_missing_item(rep, rep_account, gated_process):

@@ -12,10 +12,11 @@ from kam.approvals.services import approval_approve, approval_reject, approval_w
 from kam.audit.models import FieldChange
 from kam.core.versioning import STALE_MESSAGE
 from kam.opportunities.gates import gate_checks
+from kam.opportunities.models import Opportunity
 from kam.opportunities.services.opportunities import opportunity_lines_replace
 from kam.quotes.checks import (
     delivery_review_done,
-    delivery_reviewed_ids,
+    delivery_reviewed,
     quote_accepted,
     quote_sent,
 )
@@ -237,7 +238,8 @@ def test_send_supersedes_earlier_versions_and_gate_checks(deal_team, rep, delive
     assert not delivery_review_done(deal_team)
     first = _sendable(deal_team, rep, delivery)
     assert delivery_review_done(deal_team)
-    assert delivery_reviewed_ids([deal_team.pk, 0]) == {deal_team.pk}
+    reviewed = Opportunity.objects.filter(delivery_reviewed(), pk__in=[deal_team.pk, 0])
+    assert list(reviewed.values_list("pk", flat=True)) == [deal_team.pk]
     assert not quote_sent(deal_team)
     first = quote_send(quote=first, actor=rep, version=first.version)
     assert first.status == QuoteStatus.SENT and first.sent_at
