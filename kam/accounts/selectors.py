@@ -24,6 +24,7 @@ from kam.accounts.names import (
     name_similarity,
 )
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
+from kam.core.pagination import PAGE_SIZE, Page, paginate_by_key
 from kam.users.models import User
 
 SIMILAR_NAME_THRESHOLD = 0.6
@@ -63,13 +64,26 @@ LIST_ONLY = [
 ]  # fmt: skip
 
 
-def account_list_order(sort: str) -> list[Any]:
+# Only these sort columns hold NULLs. On the others "NULLS LAST" changes no order, but it keeps
+# PostgreSQL from walking their index (a DESC index puts NULLs first), so it sorts every row.
+NULLABLE_SORT_FIELDS = {"last_activity_at"}
+# Up to this row the list's order is spelled so that an index can serve it. Further down, the
+# index walk is the slower plan: PostgreSQL overestimates how many accounts a user sees and
+# checks visibility row by row through most of the table, where one scan and a sort of the
+# matching keys is cheaper; the full "NULLS LAST" spelling (same order) leads it there.
+INDEX_WALK_ROWS = 2_500
+
+
+def account_list_order(sort: str, *, index_friendly: bool = True) -> list[Any]:
     key = sort.removeprefix("-")
     column = SORT_FIELDS.get(key)
     if column is None:
-        return account_list_order(DEFAULT_SORT)
+        return account_list_order(DEFAULT_SORT, index_friendly=index_friendly)
+    nulls_last = True if column in NULLABLE_SORT_FIELDS or not index_friendly else None
     expression = (
-        F(column).desc(nulls_last=True) if sort.startswith("-") else F(column).asc(nulls_last=True)
+        F(column).desc(nulls_last=nulls_last)
+        if sort.startswith("-")
+        else F(column).asc(nulls_last=nulls_last)
     )
     tiebreak = "-pk" if sort.startswith("-") else "pk"
     return [expression, tiebreak]
@@ -77,6 +91,26 @@ def account_list_order(sort: str) -> list[Any]:
 
 def accounts_list(user: User, filters: dict[str, Any], sort: str = DEFAULT_SORT) -> QuerySet:
     """The visible accounts matching the list filters, sorted, with owner and team joined."""
+    return _list_columns(_accounts_matching(user, filters)).order_by(*account_list_order(sort))
+
+
+def accounts_list_page(user: User, filters: dict[str, Any], sort: str, page: int) -> Page:
+    """One page of `accounts_list`, the same rows in the same order, paged by key: the OFFSET
+    skips keys found from the visibility and sort indexes, not whole joined rows."""
+    key_order = account_list_order(sort, index_friendly=(page - 1) * PAGE_SIZE < INDEX_WALK_ROWS)
+    row_order = account_list_order(sort)
+    return paginate_by_key(
+        _accounts_matching(user, filters).order_by(*key_order),
+        lambda keys: _list_columns(Account.objects.filter(pk__in=keys)).order_by(*row_order),
+        page,
+    )
+
+
+def _list_columns(queryset: QuerySet[Account]) -> QuerySet[Account]:
+    return queryset.select_related("owner", "team").only(*LIST_ONLY)
+
+
+def _accounts_matching(user: User, filters: dict[str, Any]) -> QuerySet[Account]:
     queryset = accounts_visible_to(user)
     for name in ("industry", "province", "level", "grade", "status"):
         if filters.get(name):
@@ -92,11 +126,7 @@ def accounts_list(user: User, filters: dict[str, Any], sort: str = DEFAULT_SORT)
         if normalized:
             condition |= Q(name_normalized__contains=normalized)
         queryset = queryset.filter(condition)
-    return (
-        queryset.select_related("owner", "team")
-        .only(*LIST_ONLY)
-        .order_by(*account_list_order(sort))
-    )
+    return queryset
 
 
 # ---- duplicates ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from kam.accounts.selectors import (
     account_parent_candidates,
     account_team_members,
     accounts_list,
+    accounts_list_page,
     accounts_visible_to,
 )
 from kam.accounts.services import (
@@ -55,7 +56,7 @@ from kam.accounts.services import (
 from kam.audit.exports import export_allowed, export_response
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
-from kam.core.pagination import page_number, paginate
+from kam.core.pagination import page_number
 from kam.opportunities.selectors import opportunities_for_account
 from kam.users.saved_views import (
     default_view_redirect,
@@ -111,8 +112,8 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filter_form = AccountFilterForm(request.GET or None, user=user)
     sort = filter_form.sort_value()
     columns = _columns(request.GET)
-    page = paginate(
-        accounts_list(user, filter_form.filters(), sort), page_number(request.GET.get("page"))
+    page = accounts_list_page(
+        user, filter_form.filters(), sort, page_number(request.GET.get("page"))
     )
     context = {
         "filter_form": filter_form,

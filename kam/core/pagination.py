@@ -3,7 +3,7 @@
 We fetch one row more than the page size to know whether a next page exists.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,3 +51,22 @@ def paginate(queryset: QuerySet[Any], page: int, per_page: int = PAGE_SIZE) -> P
     offset = (page - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     return Page(object_list=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
+def paginate_by_key(
+    queryset: QuerySet[Any],
+    rows: Callable[[QuerySet[Any]], QuerySet[Any]],
+    page: int,
+    per_page: int = PAGE_SIZE,
+) -> Page:
+    """`paginate` as a deferred join: the OFFSET skips primary keys, not whole joined rows.
+
+    A deep page otherwise makes the database build, sort and throw away every earlier row with
+    all its columns and joins. Here `queryset` (filtered and ordered, nothing joined) yields
+    only the page's keys; `rows` gets them as a subquery and returns the page's rows, joined
+    and ordered like `queryset` — still one query.
+    """
+    offset = (page - 1) * per_page
+    keys = queryset.values("pk")[offset : offset + per_page + 1]
+    found = list(rows(keys))
+    return Page(object_list=found[:per_page], number=page, has_next=len(found) > per_page)
