@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import check_password
 from bench import writes
 from bench.results import Skipped
 from kam.accounts.models import Account
+from kam.accounts.rules import account_visibility_q
 from kam.contacts.models import Contact
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.core.pagination import PAGE_SIZE
@@ -122,18 +123,22 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
         ),
     ]
     skipped: list[Skipped] = []
-    deep_page = Operation(
-        f"account_list_page{DEEP_PAGE}_director",
-        director,
-        f"/accounts/?page={DEEP_PAGE}",
-        PAGE_BUDGET_MS,
-    )
-    if scale["accounts"] > (DEEP_PAGE - 1) * PAGE_SIZE:
-        operations.append(deep_page)
+    # Page 2000, or the director's last page when the director sees fewer accounts (a page
+    # past the end is empty and costs nothing like a real deep page).
+    visible = Account.objects.filter(account_visibility_q(people.director)).count()
+    page = min(DEEP_PAGE, -(-visible // PAGE_SIZE))
+    if page > 1:
+        operations.append(
+            Operation(
+                f"account_list_page{page}_director",
+                director,
+                f"/accounts/?page={page}",
+                PAGE_BUDGET_MS,
+            )
+        )
     else:
-        # An empty page past the end costs nothing like a real deep page.
-        note = f"{scale['accounts']} accounts: page {DEEP_PAGE} would be empty"
-        skipped.append(Skipped(deep_page.name, note))
+        note = f"the director sees {visible} accounts: no deep page"
+        skipped.append(Skipped(f"account_list_page{DEEP_PAGE}_director", note))
     account = Account.objects.filter(owner=people.rep).order_by("pk").only("pk").first()
     if account is None:
         skipped.append(Skipped("account_detail_rep", f"{people.rep.username} owns no account"))
