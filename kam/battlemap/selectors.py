@@ -19,7 +19,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from kam.battlemap.enums import CellState, MapSort, StateFilter
-from kam.billing.selectors import milestone_money
+from kam.billing.selectors import milestone_money, milestones_owing
 from kam.contracts.enums import ContractStatus, MilestoneKind
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.rules import contract_visibility_q
@@ -120,11 +120,7 @@ class BattleMap:
 
 
 def _owed_milestones(today: date) -> QuerySet[PaymentMilestone]:
-    return (
-        PaymentMilestone.objects.filter(contract=OuterRef("pk"))
-        .annotate(amount_fen=fen("amount"))
-        .filter(Q(allocated_fen__lt=F("amount_fen")))
-    )
+    return milestones_owing(PaymentMilestone.objects.filter(contract=OuterRef("pk")))
 
 
 def battle_map_contracts(user: User, filters: MapFilters, today: date) -> QuerySet[Contract]:

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import F, Min, Q, QuerySet, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +43,7 @@ from kam.billing.rules import (
     milestone_visibility_q,
     receipt_visibility_q,
 )
-from kam.billing.selectors import bucket_of
+from kam.billing.selectors import bucket_of, milestone_outstanding_fen, milestones_owing
 from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
 from kam.core.aggregates import fen, fen_sum, yuan
@@ -264,13 +264,6 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _with_outstanding(milestones: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
-    """Milestones still owed something, each annotated with `outstanding_fen`."""
-    return milestones.annotate(outstanding_fen=fen("amount") - F("allocated_fen")).filter(
-        outstanding_fen__gt=0
-    )
-
-
 @dataclass(frozen=True)
 class _MilestoneDays:
     """The milestones' money per due date (None: the awaited event has not happened)."""
@@ -306,7 +299,7 @@ def _milestone_days(
     in_window = Q(due_date__gte=first, due_date__lte=last)
     owed = Q(outstanding_fen__gt=0)
     rows = (
-        milestones.annotate(outstanding_fen=fen("amount") - F("allocated_fen"))
+        milestones.annotate(outstanding_fen=milestone_outstanding_fen())
         .filter(in_window | owed)
         .order_by()
         .values_list("due_date")
@@ -355,7 +348,7 @@ def _period(
 
 def _top_overdue(milestones: QuerySet[PaymentMilestone], today: date) -> list[OverdueAccount]:
     rows = (
-        _with_outstanding(milestones.filter(due_date__lt=today))
+        milestones_owing(milestones.filter(due_date__lt=today))
         .order_by()
         .values(
             "contract__account_id", "contract__account__name",

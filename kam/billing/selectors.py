@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.http import Http404
 
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
@@ -32,6 +33,18 @@ GROUPINGS = {
     "team": ("contract__account__team_id", "contract__account__team__name"),
     "company": (None, None),
 }
+
+
+def milestone_outstanding_fen() -> Combinable:
+    """What a milestone still owes, in fen, from its kept allocated money."""
+    return fen("amount") - F("allocated_fen")
+
+
+def milestones_owing(queryset: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
+    """The milestones still owed something, each annotated with `outstanding_fen`."""
+    return queryset.annotate(outstanding_fen=milestone_outstanding_fen()).filter(
+        outstanding_fen__gt=0
+    )
 
 
 @dataclass(frozen=True)

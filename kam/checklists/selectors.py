@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.billing.selectors import MilestoneMoney, milestone_money
+from kam.billing.selectors import MilestoneMoney, milestone_money, milestones_owing
 from kam.checklists.enums import ChecklistCategory
 from kam.checklists.models import (
     DEFAULT_ALERT_SETTINGS,
@@ -24,7 +24,6 @@ from kam.checklists.sync import checklists_sync
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.selectors import contracts_visible_to
-from kam.core.aggregates import fen
 from kam.users.models import User
 
 # Money is being collected on these; a draft owes nothing yet and a terminated one is settled
@@ -56,11 +55,7 @@ def incomplete_items() -> QuerySet[ChecklistItem]:
 
 def milestones_outstanding(queryset: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
     """Milestones of contracts being collected that still have money owed (one query)."""
-    return (
-        queryset.filter(contract__status__in=COLLECTING_STATUSES)
-        .annotate(amount_fen=fen("amount"))
-        .filter(amount_fen__gt=F("allocated_fen"))
-    )
+    return milestones_owing(queryset.filter(contract__status__in=COLLECTING_STATUSES))
 
 
 def milestones_with_gaps(queryset: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
