@@ -36,21 +36,34 @@ def owner_scope_ids(user: User) -> frozenset[int]:
     return cached
 
 
-def account_visibility_q(user: User, prefix: str = "") -> Q:
-    """A filter selecting the accounts `user` may see; `prefix` is the path to the account."""
+def account_visibility_q(user: User, prefix: str = "", *, as_id_sets: bool = False) -> Q:
+    """A filter selecting the accounts `user` may see; `prefix` is the path to the account.
+
+    `as_id_sets` states the same rule as membership of the account key in sets of account ids,
+    for a query that scans many rows of another table (a dashboard, the battle map, a board):
+    the database builds each set once instead of joining every row to its account. A row with
+    no account never matches in that form. Point lookups and lists of accounts keep the plain
+    form, which checks the one account row at hand.
+    """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.sees_everything:
         return Q()
     scope = owner_scope_ids(user)
     member_of = AccountTeamMember.objects.filter(user_id__in=scope).values("account_id")
-    visible = (
-        Q(**{f"{prefix}owner_id__in": scope})
-        | Q(**{f"{prefix}pk__in": member_of})
-        | Q(**{f"{prefix}owner__isnull": True})
-    )
+    if as_id_sets:
+        key = f"{prefix.removesuffix('__')}_id__in" if prefix else "pk__in"
+        owned = Account.objects.filter(Q(owner_id__in=scope) | Q(owner__isnull=True))
+        visible = Q(**{key: owned.values("pk")}) | Q(**{key: member_of})
+    else:
+        key = f"{prefix}pk__in"
+        visible = (
+            Q(**{f"{prefix}owner_id__in": scope})
+            | Q(**{key: member_of})
+            | Q(**{f"{prefix}owner__isnull": True})
+        )
     for grant in _ACCOUNT_GRANTS.values():
-        visible |= Q(**{f"{prefix}pk__in": grant(scope)})
+        visible |= Q(**{key: grant(scope)})
     return visible
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kam.accounts.models import Account
 from kam.accounts.rules import owner_scope_ids
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
 from kam.billing.models import Invoice, Receipt
@@ -44,7 +45,6 @@ from kam.billing.rules import (
     receipt_visibility_q,
 )
 from kam.billing.selectors import bucket_of, milestone_outstanding_fen, milestones_owing
-from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
 from kam.core.aggregates import fen, fen_sum, yuan
 from kam.users.enums import Role
@@ -148,8 +148,8 @@ def _owned(scope: Scope, path: str) -> Q:
 
 def scoped_milestones(user: User, scope: Scope) -> QuerySet[PaymentMilestone]:
     return PaymentMilestone.objects.filter(
-        milestone_visibility_q(user), _owned(scope, "contract__"),
-        contract__status__in=BILLABLE_STATUSES,
+        milestone_visibility_q(user, as_id_sets=True), _owned(scope, "contract__"),
+        billable=True,
     )  # fmt: skip
 
 
@@ -158,12 +158,16 @@ def scoped_receipts(user: User, scope: Scope) -> QuerySet[Receipt]:
     owned = _owned(scope, "contract__")
     if scope.owner_ids is not None:
         owned |= Q(contract__isnull=True) & _owned(scope, "account__")
-    return Receipt.objects.filter(receipt_visibility_q(user), owned, status=ReceiptStatus.RECORDED)
+    return Receipt.objects.filter(
+        receipt_visibility_q(user, as_id_sets=True), owned, status=ReceiptStatus.RECORDED
+    )
 
 
 def scoped_invoices(user: User, scope: Scope) -> QuerySet[Invoice]:
     return Invoice.objects.filter(
-        invoice_visibility_q(user), _owned(scope, "contract__"), status=InvoiceStatus.ISSUED
+        invoice_visibility_q(user, as_id_sets=True),
+        _owned(scope, "contract__"),
+        status=InvoiceStatus.ISSUED,
     )
 
 
@@ -347,28 +351,34 @@ def _period(
 
 
 def _top_overdue(milestones: QuerySet[PaymentMilestone], today: date) -> list[OverdueAccount]:
-    rows = (
+    """The accounts owing the most past due; ties go to the oldest debt, then the older
+    account. Summed by account key alone (joining every owed row to its account to group by
+    name costs more than the sums), then the ten are named in a second query."""
+    rows = list(
         milestones_owing(milestones.filter(due_date__lt=today))
         .order_by()
-        .values(
-            "contract__account_id", "contract__account__name",
-            "contract__account__owner__display_name", "contract__account__owner__username",
-        )
+        .values("account_id")
         .annotate(overdue=Sum("outstanding_fen"), oldest=Min("due_date"))
-        .order_by("-overdue", "oldest", "contract__account__name")[:TOP_OVERDUE]
-    )  # fmt: skip
-    return [
-        OverdueAccount(
-            account_id=row["contract__account_id"],
-            name=row["contract__account__name"],
-            owner=row["contract__account__owner__display_name"]
-            or row["contract__account__owner__username"]
-            or "",
-            overdue=yuan(row["overdue"]),
-            oldest_days=(today - row["oldest"]).days,
+        .order_by("-overdue", "oldest", "account_id")[:TOP_OVERDUE]
+    )
+    accounts = (
+        Account.objects.select_related("owner")
+        .only("name", "owner__display_name", "owner__username")
+        .in_bulk([row["account_id"] for row in rows])
+    )
+    top = []
+    for row in rows:
+        account = accounts[row["account_id"]]
+        top.append(
+            OverdueAccount(
+                account_id=account.pk,
+                name=account.name,
+                owner=str(account.owner or ""),
+                overdue=yuan(row["overdue"]),
+                oldest_days=(today - row["oldest"]).days,
+            )
         )
-        for row in rows
-    ]
+    return top
 
 
 def _billed(invoices: QuerySet[Invoice], today: date) -> Decimal:

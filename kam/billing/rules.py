@@ -20,21 +20,25 @@ def billing_can_record(user: User) -> bool:
     return billing_sees_all(user)
 
 
-def _visibility_q(user: User, account_prefix: str) -> Q:
+def _visibility_q(user: User, account_prefix: str, *, as_id_sets: bool = False) -> Q:
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if billing_sees_all(user):
         return Q()
-    return account_visibility_q(user, account_prefix)
+    return account_visibility_q(user, account_prefix, as_id_sets=as_id_sets)
 
 
-def receipt_visibility_q(user: User) -> Q:
-    return _visibility_q(user, "account__")
+# `as_id_sets`: see kam.accounts.rules.account_visibility_q (for scans such as the dashboard).
 
 
-def invoice_visibility_q(user: User) -> Q:
-    return _visibility_q(user, "contract__account__")
+def receipt_visibility_q(user: User, *, as_id_sets: bool = False) -> Q:
+    return _visibility_q(user, "account__", as_id_sets=as_id_sets)
 
 
-def milestone_visibility_q(user: User) -> Q:
-    return _visibility_q(user, "contract__account__")
+def invoice_visibility_q(user: User, *, as_id_sets: bool = False) -> Q:
+    return _visibility_q(user, "contract__account__", as_id_sets=as_id_sets)
+
+
+def milestone_visibility_q(user: User, *, as_id_sets: bool = False) -> Q:
+    # the milestone's copy of its contract's account (PaymentMilestone.account)
+    return _visibility_q(user, "account__", as_id_sets=as_id_sets)

@@ -14,7 +14,6 @@ from django.http import Http404
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
 from kam.billing.models import Allocation, Invoice, Receipt
 from kam.billing.rules import invoice_visibility_q, milestone_visibility_q, receipt_visibility_q
-from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
 from kam.core.aggregates import fen, fen_subquery, fen_sum, yuan
 from kam.users.models import User
@@ -117,8 +116,7 @@ def aging(user: User, today: date, group_by: str = "contract") -> list[AgingRow]
     into the aging buckets (days past the due date). One query; sums in integer fen."""
     key_field, label_field = GROUPINGS[group_by]
     rows = (
-        PaymentMilestone.objects.filter(milestone_visibility_q(user))
-        .filter(contract__status__in=BILLABLE_STATUSES)
+        PaymentMilestone.objects.filter(milestone_visibility_q(user), billable=True)
         .annotate(amount_fen=fen("amount"))
         .values_list(
             "amount_fen",
@@ -222,9 +220,7 @@ def receipt_open_milestones(
 ) -> list[tuple[PaymentMilestone, MilestoneMoney]]:
     """Milestones the receipt may pay: its contract's, or its account's signed contracts', with
     money still owed."""
-    queryset = PaymentMilestone.objects.filter(
-        contract__account_id=receipt.account_id, contract__status__in=BILLABLE_STATUSES
-    )
+    queryset = PaymentMilestone.objects.filter(account_id=receipt.account_id, billable=True)
     if receipt.contract_id:
         queryset = queryset.filter(contract_id=receipt.contract_id)
     rows = queryset.select_related("contract").order_by("due_date", "contract_id", "position")

@@ -11,6 +11,13 @@ class ContractStatus(models.TextChoices):
     TERMINATED = "terminated", _("已终止")
 
 
+# Money is owed, invoiced and collected only once the contract is signed.
+BILLABLE_STATUSES = frozenset(
+    {ContractStatus.SIGNED, ContractStatus.EXECUTING, ContractStatus.COMPLETED,
+     ContractStatus.TERMINATED}
+)  # fmt: skip
+
+
 class MilestoneKind(models.TextChoices):
     DOWN_PAYMENT = "down_payment", _("首付款")
     DELIVERY = "delivery", _("到货款")

@@ -1,5 +1,7 @@
 """Contracts (R-COL-1) and their payment milestones (R-COL-2). Money is Decimal to the fen."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
+from kam.contracts.enums import BILLABLE_STATUSES, ContractStatus, MilestoneKind, MilestoneTrigger
 
 
 class Contract(models.Model):
@@ -90,12 +92,26 @@ class PaymentMilestone(models.Model):
     # invoices and allocations per request.
     invoiced_fen = models.BigIntegerField(default=0, editable=False)
     allocated_fen = models.BigIntegerField(default=0, editable=False)
+    # Copies of the contract's account and of "the contract is signed" (status in
+    # BILLABLE_STATUSES), kept by `milestones_contract_sync` whenever a contract's status
+    # changes and by account merging (which moves every key to the account), so the dashboard
+    # and aging scan one covering index instead of joining each milestone to its contract.
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    billable = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("回款节点")
         verbose_name_plural = _("回款节点")
         ordering = ["contract", "position"]
-        indexes = [models.Index(fields=["due_date"], name="milestone_due_date")]
+        indexes = [
+            models.Index(fields=["due_date"], name="milestone_due_date"),
+            models.Index(
+                fields=["account", "billable", "due_date", "amount", "allocated_fen"],
+                name="milestone_account_money",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["contract", "position"], name="milestone_position"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive"),
@@ -107,6 +123,16 @@ class PaymentMilestone(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(self.get_kind_display())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.copy_contract()
+        super().save(*args, **kwargs)
+
+    def copy_contract(self) -> None:
+        """Take the copies from the contract (creation; bulk writes call this themselves)."""
+        self.account_id = self.contract.account_id
+        self.billable = self.contract.status in BILLABLE_STATUSES
 
 
 class ContractAttachment(models.Model):

@@ -9,12 +9,12 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kam.billing.selectors import milestone_money_map
-from kam.billing.services.common import BILLABLE_STATUSES
 from kam.checklists.alerts import collection_alerts_send
 from kam.checklists.enums import ChecklistCategory
 from kam.checklists.models import ChecklistItem
 from kam.checklists.services import checklist_evidence_add, checklist_item_tick
 from kam.checklists.sync import checklists_sync
+from kam.contracts.enums import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
 
 # The smallest well-formed PDF: enough for a demo evidence file to open.

@@ -4,9 +4,9 @@ supply chain and the signatory left uncovered, so the warnings and suggestions s
 
 from datetime import date, timedelta
 
-from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contacts.enums import ContactStatus
 from kam.contacts.models import Contact
+from kam.contracts.enums import BILLABLE_STATUSES
 from kam.contracts.models import Contract
 from kam.delivery.enums import DeliveryRole, SignOffStatus, Stance
 from kam.delivery.services import delivery_member_add, delivery_member_record_signoff

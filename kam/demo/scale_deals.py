@@ -259,16 +259,19 @@ class DealsLoad:
                 writer.add(
                     "milestone", pk, position, kind, percent, amount,
                     MilestoneTrigger.DATE.value, adapt_date(due), adapt_date(due), 0, 0,
+                    account_id, True,
                 )  # fmt: skip
                 continue
             issued = min(self.today, due - timedelta(days=5))
             received = min(self.today, due + timedelta(days=rng.randint(-5, 40)))
             partial = not settled and rng.random() < PARTIAL_SHARE
             paid = (amount / 2).quantize(FEN) if partial else amount
-            # the columns the billing services keep: one issued invoice, one allocation
+            # the columns the services keep: one issued invoice, one allocation; every status
+            # generated here is billable
             milestone = writer.add(
                 "milestone", pk, position, kind, percent, amount, MilestoneTrigger.DATE.value,
                 adapt_date(due), adapt_date(due), int(amount * 100), int(paid * 100),
+                account_id, True,
             )  # fmt: skip
             without, tax = tax_split(amount, VAT)
             invoice = writer.next["invoice"]
@@ -330,7 +333,7 @@ class _MoneyWriter:
         ]),
         "milestone": (PaymentMilestone, [
             "id", "contract_id", "position", "kind", "percent", "amount", "trigger",
-            "fixed_date", "due_date", "invoiced_fen", "allocated_fen",
+            "fixed_date", "due_date", "invoiced_fen", "allocated_fen", "account_id", "billable",
         ]),
         "invoice": (Invoice, [
             "id", "milestone_id", "contract_id", "kind", "number", "tax_rate", "amount_with_tax",

@@ -46,9 +46,9 @@ from django.utils.translation import gettext_lazy
 
 from kam.accounts.models import Account
 from kam.billing.models import Allocation
-from kam.billing.services.common import BILLABLE_STATUSES
 from kam.contacts.enums import ContactStatus, DecisionRole
 from kam.contacts.models import Contact
+from kam.contracts.enums import BILLABLE_STATUSES
 from kam.contracts.models import PaymentMilestone
 from kam.core.aggregates import count_where, fen, fen_sum, yuan
 from kam.intents.models import IntentChange

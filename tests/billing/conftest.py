@@ -8,12 +8,13 @@ from kam.contracts.models import Contract, PaymentMilestone
 from tests.factories import AccountFactory
 
 
-def signed_contract(account, amounts, due_dates=None, number=None):
-    """A signed contract on `account` whose plan is `amounts` (strings), written directly."""
+def signed_contract(account, amounts, due_dates=None, number=None, status=ContractStatus.SIGNED):
+    """A signed contract (or one in `status`) on `account` whose plan is `amounts` (strings),
+    written directly."""
     total = sum((Decimal(a) for a in amounts), Decimal("0.00"))
     contract = Contract.objects.create(
         account=account, name="测试合同", amount=total, owner=account.owner,
-        created_by=account.owner, status=ContractStatus.SIGNED, signed_on=date(2026, 1, 5),
+        created_by=account.owner, status=status, signed_on=date(2026, 1, 5),
     )  # fmt: skip
     contract.number = number or f"HT2026{contract.pk:06d}"
     contract.save(update_fields=["number"])

@@ -30,7 +30,6 @@ from kam.billing.dashboard import (
 from kam.billing.services.invoices import invoice_issue, invoice_void
 from kam.billing.services.receipts import receipt_allocate, receipt_record, receipt_reverse
 from kam.contracts.enums import ContractStatus
-from kam.contracts.models import Contract
 from kam.users.models import User
 from kam.users.services import api_token_create
 from tests.billing.conftest import signed_contract
@@ -67,8 +66,7 @@ def book(rep, other_rep, finance):
         account_a, ["1000.00", "2000.00", "3000.00", "500.00"],
         [date(2026, 3, 31), date(2026, 4, 1), date(2026, 6, 30), date(2026, 7, 1)],
     )  # fmt: skip
-    draft = signed_contract(account_a, ["700.00"], [date(2026, 4, 5)])
-    Contract.objects.filter(pk=draft.pk).update(status=ContractStatus.DRAFT)
+    signed_contract(account_a, ["700.00"], [date(2026, 4, 5)], status=ContractStatus.DRAFT)
     other = signed_contract(account_b, ["400.00", "100.00"], [date(2025, 10, 1), date(2026, 1, 15)])
     m1, m2, m3, _m4 = signed.milestones.order_by("position")
     b1, _b2 = other.milestones.order_by("position")

@@ -10,16 +10,10 @@ from django.utils.translation import gettext as _
 from kam.billing.enums import InvoiceStatus
 from kam.billing.models import Allocation, BillingEvent, Invoice, Receipt
 from kam.billing.rules import billing_can_record
-from kam.contracts.enums import ContractStatus
+from kam.contracts.enums import BILLABLE_STATUSES
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.core.aggregates import fen, fen_subquery, fen_sum, yuan
 from kam.users.models import User
-
-# Money is owed, invoiced and collected only once the contract is signed.
-BILLABLE_STATUSES = frozenset(
-    {ContractStatus.SIGNED, ContractStatus.EXECUTING, ContractStatus.COMPLETED,
-     ContractStatus.TERMINATED}
-)  # fmt: skip
 
 
 def require_recorder(actor: User) -> None:

@@ -33,6 +33,7 @@ from kam.billing.services.common import (
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import money_clean
+from kam.contracts.services.plans import milestones_contract_sync
 from kam.core.aggregates import yuan
 from kam.core.versioning import lock_at_version, save_bumped
 from kam.search.services import search_index_receipt
@@ -185,6 +186,7 @@ def _reopen_completed(receipt: Receipt) -> None:
         before = audit_snapshot(contract, ["status"])
         contract.status = ContractStatus.EXECUTING
         save_bumped(contract, ["status"])
+        milestones_contract_sync(contract)
         audit_record_changes(instance=contract, before=before, actor=None)
 
 

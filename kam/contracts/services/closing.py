@@ -15,6 +15,7 @@ from kam.billing.selectors import milestone_money_map
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
 from kam.contracts.services.contracts import contract_locked
+from kam.contracts.services.plans import milestones_contract_sync
 from kam.core.versioning import save_bumped
 from kam.users.models import User
 
@@ -27,6 +28,7 @@ def _set_status(contract: Contract, status: str, actor: User | None) -> None:
     before = audit_snapshot(contract, ["status"])
     contract.status = status
     save_bumped(contract, ["status"])
+    milestones_contract_sync(contract)
     audit_record_changes(instance=contract, before=before, actor=actor)
 
 

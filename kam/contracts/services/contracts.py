@@ -17,7 +17,11 @@ from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
 from kam.contracts.money import money_clean
 from kam.contracts.rules import contract_can_edit
-from kam.contracts.services.plans import milestone_due_dates_refresh, payment_plan_reprice
+from kam.contracts.services.plans import (
+    milestone_due_dates_refresh,
+    milestones_contract_sync,
+    payment_plan_reprice,
+)
 from kam.core.versioning import lock_at_version, save_bumped
 from kam.opportunities.enums import StageKind
 from kam.opportunities.models import Opportunity
@@ -138,6 +142,7 @@ def _record_event(contract: Contract, actor: User, version: int, field: str, on:
     setattr(locked, field, on)
     locked.status = ContractStatus.EXECUTING
     save_bumped(locked, [field, "status"])
+    milestones_contract_sync(locked)
     audit_record_changes(instance=locked, before=before, actor=actor)
     milestone_due_dates_refresh(locked)
     return locked

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
+from kam.contracts.enums import BILLABLE_STATUSES, ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import (
     HUNDRED,
@@ -66,6 +66,14 @@ def milestone_due_dates_refresh(contract: Contract) -> int:
             changed.append(milestone)
     PaymentMilestone.objects.bulk_update(changed, ["due_date"])
     return len(changed)
+
+
+def milestones_contract_sync(contract: Contract) -> None:
+    """After a contract's status changes: its milestones' copy of "signed" (and of the
+    account) follows. The caller holds the contract's row lock."""
+    contract.milestones.update(
+        account_id=contract.account_id, billable=contract.status in BILLABLE_STATUSES
+    )
 
 
 def _percent(value: Any) -> Decimal:
@@ -163,6 +171,7 @@ def plan_rows_clean(contract: Contract, rows: list[dict[str, Any]]) -> list[Paym
     milestones = []
     for (milestone, _share, _errors), amount in zip(cleaned, amounts, strict=True):
         milestone.contract = contract
+        milestone.copy_contract()
         milestone.amount = amount
         milestone.due_date = milestone_due_date(milestone, contract)
         milestones.append(milestone)

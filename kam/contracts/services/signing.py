@@ -19,7 +19,11 @@ from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
 from kam.contracts.money import plan_difference
 from kam.contracts.services.contracts import contract_locked
-from kam.contracts.services.plans import milestone_due_dates_refresh, plan_rows_clean
+from kam.contracts.services.plans import (
+    milestone_due_dates_refresh,
+    milestones_contract_sync,
+    plan_rows_clean,
+)
 from kam.contracts.services.replan import plan_change_check, plan_change_write
 from kam.core.versioning import save_bumped
 from kam.users.models import User
@@ -48,6 +52,7 @@ def contract_submit(
     before = audit_snapshot(locked, ["status"])
     locked.status = ContractStatus.IN_APPROVAL
     save_bumped(locked, ["status"])
+    milestones_contract_sync(locked)
     audit_record_changes(instance=locked, before=before, actor=actor)
     return approval_submit(
         type_code=CONTRACT_APPROVAL, requester=actor,
@@ -70,6 +75,7 @@ def contract_approval_apply(approval: Approval, actor: User) -> None:
     contract.status = ContractStatus.SIGNED
     contract.signed_on = date.fromisoformat(signed_on) if signed_on else timezone.localdate()
     save_bumped(contract, ["status", "signed_on"])
+    milestones_contract_sync(contract)
     audit_record_changes(instance=contract, before=before, actor=actor)
     milestone_due_dates_refresh(contract)
 
@@ -81,6 +87,7 @@ def contract_approval_sent_back(approval: Approval, actor: User) -> None:
     before = audit_snapshot(contract, ["status"])
     contract.status = ContractStatus.DRAFT
     save_bumped(contract, ["status"])
+    milestones_contract_sync(contract)
     audit_record_changes(instance=contract, before=before, actor=actor)
 
 
