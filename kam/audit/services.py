@@ -50,6 +50,16 @@ def audit_record_changes(
     *, instance: models.Model, before: dict[str, tuple[Any, str]], actor: User | None
 ) -> list[FieldChange]:
     """Write one FieldChange per field whose value differs from the snapshot `before`."""
+    return FieldChange.objects.bulk_create(
+        audit_changes(instance=instance, before=before, actor=actor)
+    )
+
+
+def audit_changes(
+    *, instance: models.Model, before: dict[str, tuple[Any, str]], actor: User | None
+) -> list[FieldChange]:
+    """The rows `audit_record_changes` writes, unsaved: for a service that writes them in one
+    statement with rows of its own."""
     content_type = ContentType.objects.get_for_model(instance)
     changes = []
     for name, (old_raw, old_display) in before.items():
@@ -67,17 +77,26 @@ def audit_record_changes(
                 actor=actor,
             )
         )
-    return FieldChange.objects.bulk_create(changes)
+    return changes
 
 
 def audit_record_creation(
     *, instance: models.Model, fields: list[str], actor: User | None
 ) -> list[FieldChange]:
     """Log the initial values, so a record's history starts where it was born."""
+    return FieldChange.objects.bulk_create(
+        audit_creation_changes(instance=instance, fields=fields, actor=actor)
+    )
+
+
+def audit_creation_changes(
+    *, instance: models.Model, fields: list[str], actor: User | None
+) -> list[FieldChange]:
+    """The rows `audit_record_creation` writes, unsaved."""
     # Fields left empty at birth are not history; only values someone entered are.
     blank: dict[str, tuple[Any, str]] = {
         name: (None, "")
         for name in fields
         if _display(instance, _concrete_field(instance, name)) != ""
     }
-    return audit_record_changes(instance=instance, before=blank, actor=actor)
+    return audit_changes(instance=instance, before=blank, actor=actor)

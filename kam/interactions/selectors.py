@@ -144,12 +144,13 @@ def accounts_loggable_by(user: User, limit: int = ACCOUNT_CHOICES_LIMIT) -> Quer
 
 
 def account_loggable_ids(user: User) -> QuerySet[Account]:
-    """Unsliced version of `accounts_loggable_by` for validating a posted account id."""
+    """Unsliced version of `accounts_loggable_by` for validating a posted account id. Whole
+    rows: the one validated is the row the create page hands to the service."""
     rows = accounts_visible_to(user)
     if not user.sees_everything:
         member_of = AccountTeamMember.objects.filter(user_id=user.pk).values("account_id")
         rows = rows.filter(Q(owner_id__in=owner_scope_ids(user)) | Q(pk__in=member_of))
-    return rows.only("id", "name")
+    return rows
 
 
 def participant_user_choices(

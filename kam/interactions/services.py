@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.audit.models import FieldChange
-from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
+from kam.audit.services import audit_changes, audit_creation_changes, audit_snapshot
 from kam.contacts.models import Contact
 from kam.core.versioning import stale_record_error
 from kam.interactions.enums import InteractionKind
@@ -303,13 +303,14 @@ _PARTICIPANT_LABELS = {
 }
 
 
-def _audit_participants(
+def _participant_changes(
     *,
     interaction: Interaction,
     before: _Participants | None,
     after: _Participants,
     actor: User,
-) -> None:
+) -> list[FieldChange]:
+    """The participants' history rows, unsaved: written with the fields' in one statement."""
     content_type = ContentType.objects.get_for_model(Interaction)
     rows = []
     for field, old, new in (
@@ -330,7 +331,7 @@ def _audit_participants(
                 actor=actor,
             )
         )
-    FieldChange.objects.bulk_create(rows)
+    return rows
 
 
 @transaction.atomic
@@ -353,12 +354,19 @@ def interaction_create(
 
     interaction = Interaction(account=account, created_by=actor, **values)
     interaction.save()
-    interaction.our_participants.set(participants.ours)
-    interaction.their_participants.set(participants.theirs)
+    # A new record has no participants to compare with: add() inserts without reading first.
+    interaction.our_participants.add(*participants.ours)
+    interaction.their_participants.add(*participants.theirs)
     # A record's history starts with what was filled in; blank fields add only noise.
     filled = [f for f in INTERACTION_FIELDS if getattr(interaction, f) not in (None, "", False)]
-    audit_record_creation(instance=interaction, fields=filled, actor=actor)
-    _audit_participants(interaction=interaction, before=None, after=participants, actor=actor)
+    FieldChange.objects.bulk_create(
+        [
+            *audit_creation_changes(instance=interaction, fields=filled, actor=actor),
+            *_participant_changes(
+                interaction=interaction, before=None, after=participants, actor=actor
+            ),
+        ]
+    )
     _touch_last_contact(interaction=interaction, contact_ids=[c.pk for c in participants.theirs])
     search_index_interaction(interaction)
     if attachments:
@@ -409,15 +417,19 @@ def interaction_update(
         setattr(interaction, name, value)
     interaction.version = version + 1
     interaction.save(update_fields=[*INTERACTION_FIELDS, "updated_at"])
-    audit_record_changes(instance=interaction, before=before, actor=actor)
-
     if our_participants is not None:
         interaction.our_participants.set(participants.ours)
     if their_participants is not None:
         interaction.their_participants.set(participants.theirs)
-    _audit_participants(
-        interaction=interaction, before=before_participants, after=participants, actor=actor
-    )
+    FieldChange.objects.bulk_create(
+        [
+            *audit_changes(instance=interaction, before=before, actor=actor),
+            *_participant_changes(
+                interaction=interaction, before=before_participants, after=participants,
+                actor=actor,
+            ),
+        ]
+    )  # fmt: skip
     _touch_last_contact(interaction=interaction, contact_ids=[c.pk for c in participants.theirs])
     search_index_interaction(interaction)
     if attachments:

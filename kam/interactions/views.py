@@ -106,8 +106,6 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         account_get_visible(request.user, pk)
         raise PermissionDenied
     account = pick.cleaned_data["account"]
-    # account_loggable_ids only loads id+name; fetch the whole row for the service.
-    account = account_get_visible(request.user, account.pk)
     if not interaction_can_log(request.user, account):
         raise PermissionDenied
     form = InteractionForm(

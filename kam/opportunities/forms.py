@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.forms import UserChoiceField
 from kam.opportunities.enums import (
-    CloseReason,
     ForecastCategory,
     IntentClass,
     ProjectClass,
@@ -267,34 +266,6 @@ def line_rows_from_lines(lines: list[OpportunityLine]) -> list[LineRow]:
         )
         for line in lines
     ]
-
-
-class MoveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    to_stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label=_("目标阶段"))
-    close_reason = forms.ChoiceField(
-        label=_("赢单/输单原因"), choices=[("", "—"), *CloseReason.choices], required=False
-    )
-    close_note = forms.CharField(
-        label=_("原因说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    bypass_reason = forms.CharField(
-        label=_("越过关卡的原因"), max_length=300, required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("仅管理员可用：填写后即使关卡未满足也会推进，并记为违规。"),
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, targets: list[Stage], can_bypass: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["to_stage"])
-        field.queryset = Stage.objects.filter(pk__in=[stage.pk for stage in targets]).order_by(
-            "order"
-        )
-        field.widget.attrs["data-close-kinds"] = ",".join(
-            str(stage.pk) for stage in targets if stage.is_closed
-        )
-        if not can_bypass:
-            del self.fields["bypass_reason"]
 
 
 class CompetitorForm(forms.Form):

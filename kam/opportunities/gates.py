@@ -122,8 +122,20 @@ def stages_to_pass(opportunity: Opportunity, to_stage: Stage) -> list[Stage]:
     )
 
 
-def stage_gate_missing(opportunity: Opportunity, stage: Stage) -> list[Missing]:
-    """What `opportunity` still lacks to leave `stage`."""
+def _attested(opportunity: Opportunity, stages: list[Stage]) -> set[int]:
+    """Which of the stages' attestations the opportunity has; no query when they have none."""
+    ids = [attestation.pk for stage in stages for attestation in stage.attestations.all()]
+    if not ids:
+        return set()
+    records = AttestationRecord.objects.filter(opportunity=opportunity, attestation_id__in=ids)
+    return set(records.values_list("attestation_id", flat=True))
+
+
+def stage_gate_missing(
+    opportunity: Opportunity, stage: Stage, attested: set[int] | None = None
+) -> list[Missing]:
+    """What `opportunity` still lacks to leave `stage`. `attested` (the ticked attestations of
+    this stage, or more) lets a caller checking several stages read them once."""
     name = stage.display_name
     missing: list[Missing] = []
     for field in stage.required_fields:
@@ -136,11 +148,8 @@ def stage_gate_missing(opportunity: Opportunity, stage: Stage) -> list[Missing]:
             missing.append(Missing("check", code, _("未知检查项 %(code)s") % {"code": code}, name))
         elif not check.test(opportunity):
             missing.append(Missing("check", code, str(check.label), name))
-    attested = set(
-        AttestationRecord.objects.filter(
-            opportunity=opportunity, attestation__stage=stage
-        ).values_list("attestation_id", flat=True)
-    )
+    if attested is None:
+        attested = _attested(opportunity, [stage])
     for attestation in stage.attestations.all():
         if attestation.pk not in attested:
             missing.append(Missing("attestation", str(attestation.pk), attestation.label, name))
@@ -152,7 +161,9 @@ def stage_gate_missing(opportunity: Opportunity, stage: Stage) -> list[Missing]:
 
 def gate_missing(opportunity: Opportunity, to_stage: Stage) -> list[Missing]:
     """Everything a move to `to_stage` lacks; empty when the move may go ahead."""
+    stages = stages_to_pass(opportunity, to_stage)
+    attested = _attested(opportunity, stages)
     missing: list[Missing] = []
-    for stage in stages_to_pass(opportunity, to_stage):
-        missing.extend(stage_gate_missing(opportunity, stage))
+    for stage in stages:
+        missing.extend(stage_gate_missing(opportunity, stage, attested))
     return missing

@@ -4,12 +4,11 @@ nowhere else; an administrator's bypass is recorded with what was missing."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.audit.services import audit_record_changes, audit_snapshot
-from kam.core.versioning import lock_at_version
+from kam.core.versioning import lock_at_version, save_bumped
 from kam.opportunities.enums import CloseReason, ForecastCategory, MoveChannel, StageKind
 from kam.opportunities.gates import Missing, gate_missing
 from kam.opportunities.models import Opportunity, Stage, StageMove
@@ -85,6 +84,11 @@ def opportunity_move(
     if bypass_reason and not gate_bypass_allowed(actor):
         raise PermissionDenied(_("只有管理员可以越过阶段关卡。"))
     locked = lock_at_version(Opportunity.objects.all(), pk=opportunity.pk, version=version)
+    # Not joined under the lock (see lock_at_version): the caller has usually loaded the same
+    # stage row already. Compared by the row's own pk: a copy refreshed by the __dict__ update
+    # below keeps its old stage object.
+    if opportunity.stage.pk == locked.stage_id:
+        locked.stage = opportunity.stage
     _check_target(locked, to_stage, close_reason)
     _check_reopen(locked, to_stage, actor)
     missing = gate_missing(locked, to_stage)
@@ -100,14 +104,13 @@ def opportunity_move(
     locked.close_reason = close_reason if to_stage.is_closed else ""
     locked.close_note = close_note.strip() if to_stage.is_closed else ""
     locked.closed_at = now if to_stage.is_closed else None
-    locked.version = F("version") + 1
-    locked.save(
-        update_fields=[
+    save_bumped(
+        locked,
+        [
             "stage", "stage_entered_at", "probability", "forecast_category", "close_reason",
-            "close_note", "closed_at", "version", "updated_at",
-        ]
+            "close_note", "closed_at",
+        ],
     )  # fmt: skip
-    locked.refresh_from_db()
     move = StageMove.objects.create(
         opportunity=locked,
         from_stage=from_stage,

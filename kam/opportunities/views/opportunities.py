@@ -26,7 +26,6 @@ from kam.opportunities.enums import StageKind, TeamRole
 from kam.opportunities.forms import (
     CompetitorForm,
     LineRow,
-    MoveForm,
     OpportunityFilterForm,
     OpportunityForm,
     TeamMemberForm,
@@ -35,6 +34,7 @@ from kam.opportunities.forms import (
 )
 from kam.opportunities.gates import Missing, stage_gate_missing
 from kam.opportunities.models import Opportunity
+from kam.opportunities.move_form import MoveForm
 from kam.opportunities.panels import badges_for, panels
 from kam.opportunities.rules import (
     gate_bypass_allowed,

@@ -102,12 +102,18 @@ def _lock_account(account_id: int) -> Account:
 
 
 def _placement(account: Account) -> Placement:
+    # The pool comes with the row, unlocked (OF self): locking it would queue every claim of
+    # the pool behind one another. A placement's pool only changes under its account's lock
+    # (_transfer, pool_move), which every caller holds or has taken by writing the account, so
+    # the join cannot change while this waits (PostgreSQL would then drop the row).
     placement = (
-        Placement.objects.select_for_update(no_key=True).filter(account_id=account.pk).first()
+        Placement.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("pool")
+        .filter(account_id=account.pk)
+        .first()
     )
     if placement is None:
         placement = placement_refresh(account)
-    placement.pool = Pool.objects.get(pk=placement.pool_id)
     return placement
 
 
@@ -161,7 +167,7 @@ def _transfer(
         # Back in the pool: the account goes to whichever pool its data matches now.
         placement.pool = pool_for_account(account)
         Placement.objects.filter(pk=placement.pk).update(pool=placement.pool)
-    placement_refresh(account, claimed_at=now if to_user is not None else None)
+    placement_refresh(account, claimed_at=now if to_user is not None else None, placement=placement)
     search_index_account(account)
     return account
 

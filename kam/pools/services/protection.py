@@ -115,10 +115,14 @@ def _inputs(
     )
 
 
-def placement_refresh(account: Account, *, claimed_at: datetime | None = None) -> Placement:
+def placement_refresh(
+    account: Account, *, claimed_at: datetime | None = None, placement: Placement | None = None
+) -> Placement:
     """Recompute the account's deadline (creating its placement on first use). Pass
-    `claimed_at` when the account has just changed hands: the new owner's clock starts then."""
-    placement = Placement.objects.filter(account_id=account.pk).select_related("pool").first()
+    `claimed_at` when the account has just changed hands: the new owner's clock starts then.
+    A caller that has just read the placement (with its pool) passes it: no second read."""
+    if placement is None:
+        placement = Placement.objects.filter(account_id=account.pk).select_related("pool").first()
     if placement is None:
         placement = Placement(account=account, pool=pool_for_account(account))
     if claimed_at is not None:
@@ -140,8 +144,14 @@ def placement_refresh(account: Account, *, claimed_at: datetime | None = None) -
 
 
 def placement_refresh_by_id(account_id: int) -> Placement | None:
-    account = Account.objects.filter(pk=account_id).first()
-    return placement_refresh(account) if account is not None else None
+    account = Account.objects.filter(pk=account_id).select_related("placement__pool").first()
+    if account is None:
+        return None
+    try:
+        placement = account.placement
+    except Placement.DoesNotExist:
+        placement = None
+    return placement_refresh(account, placement=placement)
 
 
 def placements_rederive(*, pool: Pool | None = None) -> int:

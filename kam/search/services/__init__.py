@@ -1,5 +1,7 @@
 """Keeping the search index in step with the records. The owning apps' services call these
-inside their own transactions, so a record and its index entry never disagree."""
+inside their own transactions, so a record and its index entry never disagree. Nothing
+catches an indexing error to carry on, so they take no savepoint of their own: a failure
+rolls back the caller's whole transaction."""
 
 from kam.search.services.accounts_people import (
     account_document_text,

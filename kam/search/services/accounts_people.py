@@ -49,7 +49,7 @@ def interaction_document_text(interaction: Interaction) -> tuple[str, str]:
     return _interaction_text(*(getattr(interaction, field) for field in INTERACTION_TEXT_FIELDS))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_account(account: Account) -> SearchDocument:
     title, body = account_document_text(account)
     indexed_name = (
@@ -68,7 +68,7 @@ def search_index_account(account: Account) -> SearchDocument:
     return document
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_contact(contact: Contact) -> SearchDocument:
     title, body = contact_document_text(contact)
     return upsert(
@@ -77,7 +77,7 @@ def search_index_contact(contact: Contact) -> SearchDocument:
     )  # fmt: skip
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_interaction(interaction: Interaction) -> SearchDocument:
     title, body = interaction_document_text(interaction)
     return upsert(

@@ -49,7 +49,7 @@ def pool_rows(events: QuerySet[PoolEvent], batch_size: int) -> Iterator[Row]:
         yield row(DocumentKind.POOL, pk, account_id, title, body, at)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_lead(lead: Lead) -> SearchDocument | None:
     """Index a lead and again the documents about it (class changes, review notes), which take
     its name, account and owner: a converted lead's are then seen exactly as its account is.
@@ -62,7 +62,7 @@ def search_index_lead(lead: Lead) -> SearchDocument | None:
     return document
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_pool_event(event: PoolEvent) -> SearchDocument | None:
     events = PoolEvent.objects.filter(pk=event.pk)
     return sync(DocumentKind.POOL, event.pk, pool_rows(events, 1))

@@ -20,17 +20,20 @@ def upsert(
     *, kind: str, object_id: int, account_id: int, title: str, body: str, occurred_at: Any = None
 ) -> SearchDocument:
     terms = " ".join(text_terms(f"{title}\n{body}"))
-    document, _ = SearchDocument.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        defaults={
-            "account_id": account_id,
-            "title": title[:300],
-            "body": body,
-            "terms": terms,
-            "occurred_at": occurred_at,
-        },
-    )
+    document = SearchDocument(
+        kind=kind, object_id=object_id, account_id=account_id, title=title[:300], body=body,
+        terms=terms, occurred_at=occurred_at,
+    )  # fmt: skip
+    return _save(document, ["account_id", "title", "body", "terms", "occurred_at"])
+
+
+# One INSERT … ON CONFLICT DO UPDATE (the update fires the index triggers as a plain UPDATE
+# would); update_or_create took a savepoint, a locking SELECT and a nested savepoint per insert.
+def _save(document: SearchDocument, fields: list[str]) -> SearchDocument:
+    SearchDocument.objects.bulk_create(
+        [document], update_conflicts=True, unique_fields=["kind", "object_id"],
+        update_fields=fields,
+    )  # fmt: skip
     return document
 
 
@@ -61,15 +64,13 @@ def row(
 
 def write(values: Row) -> SearchDocument:
     kind, object_id, account_id, owner_id, url, title, body, terms, occurred_at = values
-    document, _ = SearchDocument.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        defaults={
-            "account_id": account_id, "owner_id": owner_id, "url": url, "title": title,
-            "body": body, "terms": terms, "occurred_at": occurred_at,
-        },
+    document = SearchDocument(
+        kind=kind, object_id=object_id, account_id=account_id, owner_id=owner_id, url=url,
+        title=title, body=body, terms=terms, occurred_at=occurred_at,
     )  # fmt: skip
-    return document
+    return _save(
+        document, ["account_id", "owner_id", "url", "title", "body", "terms", "occurred_at"]
+    )
 
 
 def sync(kind: str, object_id: int, rows: Iterator[Row]) -> SearchDocument | None:

@@ -36,7 +36,7 @@ def _approval_text(title: str, type_label: str, comments: list[str]) -> tuple[st
     return title, " ".join([type_label, *comments])
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_opportunity(opportunity: Opportunity) -> SearchDocument:
     title, body = _opportunity_text(
         *(getattr(opportunity, field) for field in OPPORTUNITY_TEXT_FIELDS)
@@ -53,7 +53,7 @@ def search_index_opportunity(opportunity: Opportunity) -> SearchDocument:
     return document
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_quote(quote: QuoteVersion) -> SearchDocument:
     values = QuoteVersion.objects.filter(pk=quote.pk).values_list(
         "opportunity__account_id", *QUOTE_TEXT_FIELDS
@@ -65,7 +65,7 @@ def search_index_quote(quote: QuoteVersion) -> SearchDocument:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_approval(approval: Approval) -> SearchDocument | None:
     """Approvals about an account are found by their title, type and approvers' comments;
     approvals with no account (none exist yet) are not indexed, as nobody could be shown them."""

@@ -84,7 +84,7 @@ def receipt_rows(receipts: QuerySet[Receipt], batch_size: int) -> Iterator[Row]:
         yield row(DocumentKind.RECEIPT, pk, account_id, title, body, None)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_contract(contract: Contract) -> SearchDocument | None:
     contracts = Contract.objects.filter(pk=contract.pk)
     document = sync(DocumentKind.CONTRACT, contract.pk, contract_rows(contracts, 1))
@@ -96,13 +96,13 @@ def search_index_contract(contract: Contract) -> SearchDocument | None:
     return document
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_invoice(invoice: Invoice) -> SearchDocument | None:
     invoices = Invoice.objects.filter(pk=invoice.pk)
     return sync(DocumentKind.INVOICE, invoice.pk, invoice_rows(invoices, 1))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_receipt(receipt: Receipt) -> SearchDocument | None:
     receipts = Receipt.objects.filter(pk=receipt.pk)
     return sync(DocumentKind.RECEIPT, receipt.pk, receipt_rows(receipts, 1))

@@ -99,20 +99,20 @@ def rewrite_notes_about(changes: QuerySet[IntentChange], items: QuerySet[ReviewI
         write(note)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_intent_change(change: IntentChange) -> SearchDocument | None:
     changes = IntentChange.objects.filter(pk=change.pk)
     return sync(DocumentKind.INTENT, change.pk, intent_rows(changes, 1))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_review_item(item: ReviewItem) -> SearchDocument | None:
     """Index what the rep wrote on an item; an item whose note was cleared is forgotten."""
     items = ReviewItem.objects.filter(pk=item.pk)
     return sync(DocumentKind.REVIEW, item.pk, review_item_rows(items, 1))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def search_index_review_comment(comment: ReviewComment) -> SearchDocument | None:
     comments = ReviewComment.objects.filter(pk=comment.pk)
     return sync(DocumentKind.REVIEW_COMMENT, comment.pk, review_comment_rows(comments, 1))

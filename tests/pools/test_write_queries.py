@@ -1,0 +1,46 @@
+"""What the pool page's claim button costs in queries, posted as the benchmark posts it
+(bench/writes.py: htmx, limits lifted, the account already placed), and that the cost does not
+grow with what the rep, their colleagues or the pool hold."""
+
+import pytest
+from django.urls import reverse
+
+from kam.pools.models import Pool
+from tests.conftest import client_for
+from tests.pools.conftest import held, pooled
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, the rep's reports, the visible account; locks on the user, the account and
+# its placement (with its pool); the pool's teams, the holding and daily counts; the rep's
+# team; the account update, its audit, owner change and pool event; the event's search
+# document (read, write), the placement (deal facts, rules, write) and the account's search
+# document (read, write); and SAVEPOINT, RELEASE: the test's transaction nests the service's.
+CLAIM_QUERIES = 24
+
+
+def _claim(client, account):
+    return client.post(reverse("pools:claim", args=[account.pk]), HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_claim_queries_do_not_grow_with_rows(
+    pool, rep, other_rep, rows, django_assert_max_num_queries
+):
+    Pool.objects.filter(pk=pool.pk).update(
+        max_owned=1_000, max_claims_per_day=1_000, reclaim_lockout_days=0
+    )
+    for days_ago in range(rows):
+        held(rep, days_ago=days_ago)
+        held(other_rep, days_ago=days_ago)
+        pooled()
+    client = client_for(rep)
+    _claim(client, pooled())  # warms the per-process caches (content types) as a server has
+    account = pooled()
+
+    with django_assert_max_num_queries(CLAIM_QUERIES):
+        response = _claim(client, account)
+
+    assert 'data-testid="claim-ok"' in response.content.decode()
+    account.refresh_from_db()
+    assert account.owner == rep
