@@ -123,9 +123,15 @@ def _owed_milestones(today: date) -> QuerySet[PaymentMilestone]:
     return milestones_owing(PaymentMilestone.objects.filter(contract=OuterRef("pk")))
 
 
-def battle_map_contracts(user: User, filters: MapFilters, today: date) -> QuerySet[Contract]:
-    """The visible contracts in collection that match the filters, in the map's order."""
-    contracts = Contract.objects.filter(contract_visibility_q(user), status__in=MAP_STATUSES)
+def battle_map_contracts(
+    user: User, filters: MapFilters, today: date, *, as_id_sets: bool = False
+) -> QuerySet[Contract]:
+    """The visible contracts in collection that match the filters, in the map's order.
+    `as_id_sets` for the totals over all of them (kam.accounts.rules.account_visibility_q); a
+    page keeps the joined form, with which PostgreSQL walks the accounts in name order."""
+    contracts = Contract.objects.filter(
+        contract_visibility_q(user, as_id_sets=as_id_sets), status__in=MAP_STATUSES
+    )
     if filters.query:
         contracts = contracts.filter(
             Q(account__name__icontains=filters.query)
@@ -239,7 +245,9 @@ def battle_map(user: User, filters: MapFilters, today: date, page_number: int = 
     return BattleMap(
         page=page,
         rows=rows,
-        totals=battle_map_totals(contracts, today),
+        totals=battle_map_totals(
+            battle_map_contracts(user, filters, today, as_id_sets=True), today
+        ),
         today=today,
         columns=[COLUMNS[n] for n in shown],
     )

@@ -9,12 +9,13 @@ from kam.users.enums import Role
 from kam.users.models import User
 
 
-def contract_visibility_q(user: User) -> Q:
+def contract_visibility_q(user: User, *, as_id_sets: bool = False) -> Q:
+    """`as_id_sets`: see kam.accounts.rules.account_visibility_q (for scans, the battle map)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.sees_everything or user.role == Role.FINANCE:
         return Q()
-    return account_visibility_q(user, "account__")
+    return account_visibility_q(user, "account__", as_id_sets=as_id_sets)
 
 
 def contract_can_edit(user: User, contract: Contract) -> bool:

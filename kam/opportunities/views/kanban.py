@@ -34,6 +34,13 @@ from kam.opportunities.services.moves import GateRefused, opportunity_move
 from kam.users.models import Team, User
 
 CARDS_PER_COLUMN = 50
+# What a card shows and needs (the template's card partial, `movable`): whole account and
+# user rows for 400 cards cost more than their query.
+CARD_FIELDS = (
+    "version", "name", "number", "amount", "intent_class", "expected_sign_date", "stage_id",
+    "closed_at", "updated_at", "account__name", "account__owner_id", "owner__username",
+    "owner__display_name",
+)  # fmt: skip
 CLOSED_WINDOW_DAYS = 90
 
 
@@ -168,6 +175,7 @@ def board_columns(user: User, filters: BoardFilters) -> list[Column]:
     cards = list(
         Opportunity.objects.filter(pk__in=[row[0] for row in ranked])
         .select_related("account", "owner")
+        .only(*CARD_FIELDS)
         .order_by("-updated_at", "-pk")
     )
     badges = badges_for([card.pk for card in cards])
