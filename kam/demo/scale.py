@@ -5,7 +5,8 @@ sequences are reset afterwards), rows are plain tuples sent in batches (`execute
 PostgreSQL), and all text comes from fragment pools generated up front, so each row costs a few
 random draws. The search documents are written alongside (terms computed once per fragment, see
 kam.demo.bulk) and the full-text index is built once at the end, not row by row. Interactions
-are written in time order, so their ids and document ids follow time as after search_rebuild.
+are written in time order, and the search documents of every kind are renumbered by creation
+time at the end (kam.demo.scale_search), so document ids follow time as in a running system.
 Everything is deterministic per seed. Run it on a fresh database (it refuses to run twice).
 """
 
@@ -48,6 +49,7 @@ from kam.demo.credit_codes import (
 from kam.demo.people import DEMO_PASSWORD, demo_org_create
 from kam.demo.scale_deals import DEAL_MODELS, DealsLoad
 from kam.demo.scale_names import BRANDS, CITIES, GOV_DEPTS, INDUSTRY_NAMES
+from kam.demo.scale_search import search_documents_in_time_order
 from kam.interactions.models import Interaction
 from kam.search import index
 from kam.search.models import SearchDocument
@@ -462,6 +464,8 @@ def demo_scale_load(
         deals = DealsLoad(load)
         deals.load_opportunities(size.opportunities)
         deals.load_contracts(size.contracts)
+        search_documents_in_time_order()
+        load.log("搜索文档已按创建时间编号")
         load.reset_sequences()
     finally:
         with transaction.atomic():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_visible_to
 from kam.contacts.models import Contact
+from kam.demo.scale_search import SOURCES
 from kam.interactions.models import Interaction
 from kam.interactions.services import interaction_create
 from kam.search.index import tsvector_text
@@ -107,16 +108,17 @@ def test_demo_scale_does_nothing_when_run_twice(scaled):
 
 
 DOCUMENT_FIELDS = ("kind", "object_id", "account_id", "title", "body", "terms", "occurred_at")
+KEY = ("kind", "object_id")
 
 
 def test_demo_scale_writes_the_documents_a_rebuild_would(scaled):
-    # the load writes search documents itself; they must be exactly what search_rebuild makes,
-    # in the same order (interactions oldest first)
-    loaded = list(SearchDocument.objects.order_by("id").values_list(*DOCUMENT_FIELDS))
+    # the load writes search documents itself; they must be exactly what search_rebuild makes
+    # (their ids differ: the load numbers them by creation time across kinds)
+    loaded = list(SearchDocument.objects.order_by(*KEY).values_list(*DOCUMENT_FIELDS))
     loaded_index = _index_rows()
     assert len(loaded) == SearchDocument.objects.count() > 5200 + 800 + 200
     search_rebuild()
-    rebuilt = list(SearchDocument.objects.order_by("id").values_list(*DOCUMENT_FIELDS))
+    rebuilt = list(SearchDocument.objects.order_by(*KEY).values_list(*DOCUMENT_FIELDS))
     assert loaded == rebuilt
     assert loaded_index == _index_rows()
 
@@ -126,7 +128,7 @@ def _index_rows() -> list[tuple]:
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tsv::text FROM search_searchdocument ORDER BY id")
+        cursor.execute("SELECT tsv::text FROM search_searchdocument ORDER BY kind, object_id")
         return cursor.fetchall()
 
 
@@ -148,6 +150,20 @@ def test_demo_scale_tsvector_text_matches_the_database_function(db):
 def test_demo_scale_ids_follow_time(scaled):
     times = list(Interaction.objects.order_by("id").values_list("occurred_at", flat=True))
     assert times == sorted(times)
+
+
+def test_demo_scale_document_ids_follow_creation_across_kinds(scaled):
+    created = {
+        (kind, pk): at
+        for kind, (model, column) in SOURCES.items()
+        for pk, at in model._default_manager.values_list("pk", column)
+    }
+    documents = list(SearchDocument.objects.order_by("id").values_list("id", "kind", "object_id"))
+    times = [created[kind, object_id] for _id, kind, object_id in documents]
+    assert times == sorted(times)
+    assert [pk for pk, _kind, _object in documents] == list(range(1, len(documents) + 1))
+    # the kinds interleave: the newest hundred documents are not all of one kind
+    assert len({kind for _id, kind, _object in documents[-100:]}) > 1
 
 
 def _a_word(interaction: Interaction) -> str:
