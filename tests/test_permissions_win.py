@@ -15,6 +15,8 @@ from django.urls import reverse
 from kam.accounts.models import Account
 from kam.approvals.models import Approval
 from kam.bids.services import bid_create
+from kam.opportunities.enums import StageKind
+from kam.opportunities.models import Opportunity, Stage
 from kam.opportunities.services.opportunities import opportunity_create
 from kam.presales.services import presales_request_create
 from kam.quotes.services import quote_version_create
@@ -163,6 +165,19 @@ def test_moving_deal_a_needs_edit_rights(request, world, role):
         assert response.status_code not in {403, 404}, role
     else:
         assert response.status_code == (403 if role in SEES_A else 404), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_boards_closed_fold_shows_only_visible_deals(request, world, role):
+    deals = [world[subject]["deal"] for subject in ("a", "b")]
+    won = Stage.objects.get(process=deals[0].process, kind=StageKind.WON)
+    Opportunity.objects.filter(pk__in=[d.pk for d in deals]).update(
+        stage=won, closed_at=datetime.now(UTC)
+    )
+    url = reverse("opportunities:board_closed", args=[won.pk])
+    html = client_for(request.getfixturevalue(role)).get(url).content.decode()
+    for deal, allowed in zip(deals, (role in SEES_A, role in SEES_B), strict=True):
+        assert (f'data-card="{deal.pk}"' in html) == allowed, (role, deal.name)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -64,6 +64,7 @@ urlpatterns = [
     ),
     # ---- kanban and initiation report ----
     path("board/", kanban.board, name="board"),
+    path("board/closed/<int:stage_pk>/", kanban.board_closed, name="board_closed"),
     path("<int:pk>/approvals/", deal_approvals.approvals_panel, name="approvals_panel"),
     path("<int:pk>/approvals/request/", deal_approvals.approval_request, name="approval_request"),
     path("<int:pk>/board-move/", kanban.board_move, name="board_move"),

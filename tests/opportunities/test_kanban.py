@@ -132,9 +132,59 @@ def test_board_hides_deals_closed_more_than_90_days_ago(rep, rep_account, gated_
     now = timezone.now()
     recent = _deal(rep_account, stages["won"], closed_at=now - timedelta(days=10))
     old = _deal(rep_account, stages["lost"], closed_at=now - timedelta(days=91))
-    html = client_for(rep).get(BOARD, {"process": process.pk}).content.decode()
-    assert f'data-card="{recent.pk}"' in html
-    assert f'data-card="{old.pk}"' not in html
+    client = client_for(rep)
+    board = client.get(BOARD, {"process": process.pk})
+    columns = {c.stage.code: c for c in board.context["columns"]}
+    assert (columns["won"].count, columns["lost"].count) == (1, 0)
+    assert columns["lost"].cards_url == ""  # nothing to unfold
+    # Closed cards are folded away and load when the fold opens.
+    assert f'data-card="{recent.pk}"' not in board.content.decode()
+    assert columns["won"].cards_url in board.content.decode().replace("&amp;", "&")
+    fragment = client.get(columns["won"].cards_url).content.decode()
+    assert f'data-card="{recent.pk}"' in fragment
+    assert f'data-card="{old.pk}"' not in fragment
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_mine", "sees_theirs"),
+    [("rep", True, False), ("other_rep", False, True), ("director", True, True)],
+)
+def test_closed_cards_follow_visibility_and_filters(
+    request, gated_process, rep, other_rep, persona, sees_mine, sees_theirs
+):
+    process, stages = gated_process
+    now = timezone.now()
+    mine = _deal(AccountFactory(owner=rep), stages["won"], closed_at=now, owner=rep)
+    theirs = _deal(AccountFactory(owner=other_rep), stages["won"], closed_at=now, owner=other_rep)
+    url = reverse("opportunities:board_closed", args=[stages["won"].pk])
+    client = client_for(request.getfixturevalue(persona))
+    html = client.get(url, {"process": process.pk}).content.decode()
+    assert (f'data-card="{mine.pk}"' in html) is sees_mine
+    assert (f'data-card="{theirs.pk}"' in html) is sees_theirs
+    if persona == "director":
+        only_rep = client.get(url, {"process": process.pk, "owner": rep.pk}).content.decode()
+        assert f'data-card="{mine.pk}"' in only_rep and f'data-card="{theirs.pk}"' not in only_rep
+
+
+def test_closed_cards_only_for_closed_stages_and_in_constant_queries(rep, gated_process):
+    process, stages = gated_process
+    client = client_for(rep)
+    open_stage = reverse("opportunities:board_closed", args=[stages["lead"].pk])
+    assert client.get(open_stage, {"process": process.pk}).status_code == 404
+    url = reverse("opportunities:board_closed", args=[stages["won"].pk])
+    empty = client.get(url, {"process": process.pk})
+    assert "最近 90 天没有关闭的商机" in empty.content.decode()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"process": process.pk}).status_code == 200
+        return len(captured)
+
+    _deal(AccountFactory(owner=rep), stages["won"], closed_at=timezone.now())
+    one = queries()
+    for _ in range(5):
+        _deal(AccountFactory(owner=rep), stages["won"], closed_at=timezone.now())
+    assert queries() == one <= 10
 
 
 def test_columns_are_capped_with_a_more_link(rep, rep_account, gated_process):

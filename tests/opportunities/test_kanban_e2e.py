@@ -5,10 +5,12 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from kam.opportunities.enums import MoveChannel
 from kam.opportunities.models import Opportunity, StageMove
+from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import OpportunityFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -76,3 +78,23 @@ def test_drop_refused_snaps_back_then_moves_and_closes(
     channels = set(StageMove.objects.filter(opportunity=deal).values_list("channel", flat=True))
     assert channels == {MoveChannel.KANBAN}
     assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_closed_column_loads_its_cards_when_unfolded(
+    page, live_server, rep, rep_account, gated_process
+):
+    process, stages = gated_process
+    deal = OpportunityFactory(
+        account=rep_account, stage=stages["won"], name="已赢商机", closed_at=timezone.now()
+    )
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _login(page, live_server.url, rep.username)
+    page.goto(f"{live_server.url}/opportunities/board/?process={process.pk}")
+    fold = page.locator("[data-testid=closed-won]")
+    assert fold.locator(f'[data-card="{deal.pk}"]').count() == 0
+    fold.locator("summary").click()
+    fold.locator(f'[data-card="{deal.pk}"]').wait_for(state="visible")
+    assert "已赢商机" in fold.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "kanban_closed_fold.png"), full_page=True)
+    assert not errors

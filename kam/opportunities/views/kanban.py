@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -71,6 +71,7 @@ class Column:
     total: Decimal = Decimal("0.00")
     cards: list[Opportunity] = field(default_factory=list)
     more_url: str = ""
+    cards_url: str = ""  # a closed column's cards, loaded when its fold opens
 
     @property
     def closed(self) -> bool:
@@ -164,16 +165,11 @@ def _ranked_cards(queryset: QuerySet[Opportunity]) -> list[tuple[int, int, int, 
     return list(ranked.values_list("pk", "stage_id", "column_count", "column_fen"))
 
 
-def board_columns(user: User, filters: BoardFilters) -> list[Column]:
-    columns = {s.pk: Column(stage=s) for s in process_stages(filters.process, active_only=True)}
-    ranked = _ranked_cards(board_queryset(user, filters))
-    for _pk, stage_id, count, total_fen in ranked:
-        if stage_id in columns:
-            columns[stage_id].count, columns[stage_id].total = count, yuan(total_fen)
-    # Fetched by key from the ids in hand: PostgreSQL plans the ranking as a subquery here with
-    # a scan of every deal.
+def _cards(user: User, ids: list[int]) -> list[Opportunity]:
+    """The deals `ids` as cards, newest first, with their badges and whether `user` may move
+    them: three queries whatever the number."""
     cards = list(
-        Opportunity.objects.filter(pk__in=[row[0] for row in ranked])
+        Opportunity.objects.filter(pk__in=ids)
         .select_related("account", "owner")
         .only(*CARD_FIELDS)
         .order_by("-updated_at", "-pk")
@@ -185,12 +181,55 @@ def board_columns(user: User, filters: BoardFilters) -> list[Column]:
         card.movable = user.sees_everything or bool(  # type: ignore[attr-defined]
             {card.owner_id, card.account.owner_id} & scope
         )
-        if card.stage_id in columns:
-            columns[card.stage_id].cards.append(card)
+    return cards
+
+
+def board_columns(user: User, filters: BoardFilters) -> list[Column]:
+    """The columns with their counts and sums; cards for the open stages. A closed column's
+    recent deals sit folded away and load when it is opened (`board_closed`)."""
+    columns = {s.pk: Column(stage=s) for s in process_stages(filters.process, active_only=True)}
+    ranked = _ranked_cards(board_queryset(user, filters))
+    for _pk, stage_id, count, total_fen in ranked:
+        if stage_id in columns:
+            columns[stage_id].count, columns[stage_id].total = count, yuan(total_fen)
+    # Fetched by key from the ids in hand: PostgreSQL plans the ranking as a subquery here with
+    # a scan of every deal.
+    shown = [
+        pk for pk, stage_id, *_ in ranked if stage_id in columns and not columns[stage_id].closed
+    ]
+    for card in _cards(user, shown):
+        columns[card.stage_id].cards.append(card)
+    query = urlencode(filters.query())
     for column in columns.values():
-        if column.count > len(column.cards):
+        if column.closed and column.count:
+            column.cards_url = (
+                f"{reverse('opportunities:board_closed', args=[column.stage.pk])}?{query}"
+            )
+        shown_count = CARDS_PER_COLUMN if column.closed else len(column.cards)
+        if column.count > shown_count:
             column.more_url = _more_url(filters, column.stage)
     return list(columns.values())
+
+
+@require_GET
+def board_closed(request: AuthenticatedHttpRequest, stage_pk: int) -> HttpResponse:
+    """The recent deals of a closed column, for its fold (htmx), under the board's filters."""
+    processes = _processes()
+    filters = board_filters(request.user, request.GET, processes) if processes else None
+    if filters is None:
+        raise Http404
+    stage = get_object_or_404(
+        Stage.objects.exclude(kind=StageKind.OPEN), pk=stage_pk, process=filters.process,
+        active=True,
+    )  # fmt: skip
+    ids = (
+        board_queryset(request.user, filters)
+        .filter(stage=stage)
+        .order_by("-updated_at", "-pk")
+        .values_list("pk", flat=True)[:CARDS_PER_COLUMN]
+    )
+    cards = _cards(request.user, list(ids))
+    return render(request, "opportunities/kanban.html#closed_cards", {"cards": cards})
 
 
 def _choices(user: User, filters: BoardFilters) -> tuple[list[User], list[Team]]:
