@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kam.accounts.models import Account
 from kam.approvals.services import approval_approve
+from kam.billing.services.receipts import receipt_allocate, receipt_record
 from kam.contracts.models import Contract
 from kam.contracts.services.contracts import contract_create
 from kam.contracts.services.plans import payment_plan_replace, payment_plan_template_rows
@@ -49,6 +50,19 @@ def sign(contract: Contract, rep: User, approvers: list[User]) -> Contract:
         approval_approve(approval=approval, actor=approver, version=approval.version, comment="")
     contract.refresh_from_db()
     return contract
+
+
+def pay_all(contract: Contract, finance: User) -> None:
+    """Finance records the whole amount and allocates it to every milestone."""
+    receipt = receipt_record(
+        account=contract.account, actor=finance,
+        data={"amount": contract.amount, "received_on": timezone.localdate(),
+              "method": "bank_transfer", "contract": contract},
+    )  # fmt: skip
+    receipt_allocate(
+        receipt=receipt, actor=finance, version=receipt.version,
+        allocations=[(m, m.amount) for m in contract.milestones.all()],
+    )  # fmt: skip
 
 
 def won_opportunity(owner: User) -> Opportunity:

@@ -5,19 +5,17 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from kam.approvals.models import Approval
 from kam.approvals.services import approval_approve
 from kam.billing.models import Receipt
-from kam.billing.services.receipts import receipt_allocate, receipt_record, receipt_reverse
+from kam.billing.services.receipts import receipt_reverse
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
 from kam.contracts.services.closing import contract_complete, contract_termination_request
-from kam.users.models import User
 from kam.users.services import api_token_create
 from tests.conftest import client_for
-from tests.contracts.conftest import make_contract, sign
+from tests.contracts.conftest import make_contract, pay_all, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def signed(rep, manager, director, finance) -> Contract:
     return sign(make_contract(rep, amount="1000.00"), rep, [manager, director, finance])
-
-
-def _pay_all(contract: Contract, finance: User) -> None:
-    receipt = receipt_record(
-        account=contract.account, actor=finance,
-        data={"amount": contract.amount, "received_on": timezone.localdate(),
-              "method": "bank_transfer", "contract": contract},
-    )  # fmt: skip
-    receipt_allocate(
-        receipt=receipt, actor=finance, version=receipt.version,
-        allocations=[(m, m.amount) for m in contract.milestones.all()],
-    )  # fmt: skip
 
 
 def test_completion_refused_while_money_is_owed(signed, rep):
@@ -47,7 +33,7 @@ def test_completion_refused_while_money_is_owed(signed, rep):
 
 
 def test_completion_once_everything_is_received(signed, rep, finance):
-    _pay_all(signed, finance)
+    pay_all(signed, finance)
     contract_complete(contract=signed, actor=rep, version=signed.version)
     signed.refresh_from_db()
     assert signed.status == ContractStatus.COMPLETED
@@ -55,7 +41,7 @@ def test_completion_once_everything_is_received(signed, rep, finance):
 
 @pytest.mark.parametrize("role", ["finance", "other_rep"])
 def test_only_the_contract_line_may_complete(signed, finance, request, role):
-    _pay_all(signed, finance)
+    pay_all(signed, finance)
     with pytest.raises(PermissionDenied):
         contract_complete(
             contract=signed, actor=request.getfixturevalue(role), version=signed.version
@@ -122,7 +108,7 @@ def test_api_complete_and_terminate(signed, rep, finance):
         "application/json", **auth,
     )  # fmt: skip
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
-    _pay_all(signed, finance)
+    pay_all(signed, finance)
     signed.refresh_from_db()
     done = client.post(
         f"{url}/complete", json.dumps({"version": signed.version}), "application/json", **auth
@@ -131,7 +117,7 @@ def test_api_complete_and_terminate(signed, rep, finance):
 
 
 def test_reversing_the_money_reopens_a_completed_contract(signed, rep, finance):
-    _pay_all(signed, finance)
+    pay_all(signed, finance)
     contract_complete(contract=signed, actor=rep, version=signed.version)
     receipt = Receipt.objects.get()
     receipt_reverse(receipt=receipt, actor=finance, version=receipt.version, reason="退票")

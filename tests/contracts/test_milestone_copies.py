@@ -8,14 +8,14 @@ from django.utils import timezone
 from kam.accounts.merging import account_merge
 from kam.approvals.services import approval_approve, approval_return
 from kam.billing.models import Receipt
-from kam.billing.services.receipts import receipt_allocate, receipt_record, receipt_reverse
+from kam.billing.services.receipts import receipt_reverse
 from kam.contracts.enums import BILLABLE_STATUSES, ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.services.closing import contract_complete, contract_termination_request
 from kam.contracts.services.contracts import contract_record_delivery
 from kam.contracts.services.signing import contract_submit
 from tests.accounts.helpers import make_account
-from tests.contracts.conftest import make_contract, plan_template, sign
+from tests.contracts.conftest import make_contract, pay_all, plan_template, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +52,7 @@ def test_the_copies_follow_submission_return_signing_and_delivery(rep, manager, 
 
 def test_the_copies_follow_completion_reopening_and_termination(rep, manager, director, finance):
     contract = sign(make_contract(rep, amount="1000.00"), rep, [manager, director, finance])
-    receipt = receipt_record(
-        account=contract.account, actor=finance,
-        data={"amount": contract.amount, "received_on": timezone.localdate(),
-              "method": "bank_transfer", "contract": contract},
-    )  # fmt: skip
-    receipt_allocate(
-        receipt=receipt, actor=finance, version=receipt.version,
-        allocations=[(m, m.amount) for m in contract.milestones.all()],
-    )  # fmt: skip
+    pay_all(contract, finance)
     contract_complete(contract=contract, actor=rep, version=contract.version)
     assert _follows(contract) and contract.status == ContractStatus.COMPLETED
     receipt = Receipt.objects.get()
