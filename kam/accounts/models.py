@@ -83,7 +83,9 @@ class Account(models.Model):
         indexes = [
             models.Index(fields=["owner", "-updated_at"], name="account_owner_updated"),
             models.Index(fields=["team", "-updated_at"], name="account_team_updated"),
-            models.Index(fields=["-updated_at"], name="account_updated"),
+            # The list's default order, with the owner: visibility is checked in the index, so
+            # even the last page of a director's list is read from the index alone.
+            models.Index(fields=["-updated_at", "-id", "owner"], name="account_updated_owner"),
             models.Index(fields=["industry"], name="account_industry"),
             models.Index(fields=["province"], name="account_province"),
             models.Index(fields=["grade"], name="account_grade"),

@@ -72,6 +72,9 @@ NULLABLE_SORT_FIELDS = {"last_activity_at"}
 # checks visibility row by row through most of the table, where one scan and a sort of the
 # matching keys is cheaper; the full "NULLS LAST" spelling (same order) leads it there.
 INDEX_WALK_ROWS = 2_500
+# Except where the index covers the visibility check (the owner, `account_updated_owner`):
+# walking it is cheaper than any scan, however deep the page.
+COVERED_SORT_FIELDS = {"updated_at"}
 
 
 def account_list_order(sort: str, *, index_friendly: bool = True) -> list[Any]:
@@ -79,7 +82,8 @@ def account_list_order(sort: str, *, index_friendly: bool = True) -> list[Any]:
     column = SORT_FIELDS.get(key)
     if column is None:
         return account_list_order(DEFAULT_SORT, index_friendly=index_friendly)
-    nulls_last = True if column in NULLABLE_SORT_FIELDS or not index_friendly else None
+    walk = index_friendly or column in COVERED_SORT_FIELDS
+    nulls_last = True if column in NULLABLE_SORT_FIELDS or not walk else None
     expression = (
         F(column).desc(nulls_last=nulls_last)
         if sort.startswith("-")
