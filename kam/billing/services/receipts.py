@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
-from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.billing.enums import BillingEventKind, ReceiptMethod, ReceiptStatus
 from kam.billing.models import Allocation, Receipt
 from kam.billing.services.common import (
@@ -33,7 +32,7 @@ from kam.billing.services.common import (
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import money_clean
-from kam.contracts.services.plans import milestones_contract_sync
+from kam.contracts.services.contracts import contract_status_change
 from kam.core.aggregates import yuan
 from kam.core.versioning import lock_at_version, save_bumped
 from kam.search.services import search_index_receipt
@@ -183,11 +182,7 @@ def _reopen_completed(receipt: Receipt) -> None:
         status=ContractStatus.COMPLETED, pk__in=paid
     )
     for contract in contracts:
-        before = audit_snapshot(contract, ["status"])
-        contract.status = ContractStatus.EXECUTING
-        save_bumped(contract, ["status"])
-        milestones_contract_sync(contract)
-        audit_record_changes(instance=contract, before=before, actor=None)
+        contract_status_change(contract, None, status=ContractStatus.EXECUTING)
 
 
 @transaction.atomic

@@ -10,26 +10,15 @@ from django.utils.translation import gettext as _
 from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
 from kam.approvals.services import approval_submit
-from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.billing.selectors import milestone_money_map
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
-from kam.contracts.services.contracts import contract_locked
-from kam.contracts.services.plans import milestones_contract_sync
-from kam.core.versioning import save_bumped
+from kam.contracts.services.contracts import contract_locked, contract_status_change
 from kam.users.models import User
 
 TERMINATION_APPROVAL = "contract_termination"
 RUNNING = (ContractStatus.SIGNED, ContractStatus.EXECUTING)
 REASON_MAX = 500
-
-
-def _set_status(contract: Contract, status: str, actor: User | None) -> None:
-    before = audit_snapshot(contract, ["status"])
-    contract.status = status
-    save_bumped(contract, ["status"])
-    milestones_contract_sync(contract)
-    audit_record_changes(instance=contract, before=before, actor=actor)
 
 
 @transaction.atomic
@@ -48,7 +37,7 @@ def contract_complete(*, contract: Contract, actor: User, version: int) -> Contr
     ]
     if owed:
         raise ValidationError(_("回款尚未结清：%(owed)s。") % {"owed": "；".join(owed)})
-    _set_status(locked, ContractStatus.COMPLETED, actor)
+    contract_status_change(locked, actor, status=ContractStatus.COMPLETED)
     contract.status, contract.version = locked.status, locked.version
     return locked
 
@@ -82,4 +71,4 @@ def contract_termination_apply(approval: Approval, actor: User) -> None:
     milestones (billing accepts it on a terminated contract); the battle map stops showing it."""
     contract = Contract.objects.select_for_update().get(pk=approval.subject_id or 0)
     if contract.status in RUNNING:
-        _set_status(contract, ContractStatus.TERMINATED, actor)
+        contract_status_change(contract, actor, status=ContractStatus.TERMINATED)

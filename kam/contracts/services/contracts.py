@@ -130,6 +130,19 @@ def contract_update(
     return locked
 
 
+def contract_status_change(contract: Contract, actor: User | None, **changes: Any) -> None:
+    """The one way a contract's status changes (`changes` holds `status` and any field that
+    changes with it, in the order they are audited): audited, the version bumped, and the
+    milestones' copy of "signed" following. The caller holds the contract's row lock."""
+    fields = list(changes)
+    before = audit_snapshot(contract, fields)
+    for name, value in changes.items():
+        setattr(contract, name, value)
+    save_bumped(contract, fields)
+    milestones_contract_sync(contract)
+    audit_record_changes(instance=contract, before=before, actor=actor)
+
+
 def _record_event(contract: Contract, actor: User, version: int, field: str, on: date) -> Contract:
     locked = contract_locked(contract, actor, version)
     if locked.status not in (ContractStatus.SIGNED, ContractStatus.EXECUTING):
@@ -138,12 +151,7 @@ def _record_event(contract: Contract, actor: User, version: int, field: str, on:
         raise ValidationError({field: [_("日期不能晚于今天。")]})
     if field == "accepted_on" and (locked.delivered_on is None or on < locked.delivered_on):
         raise ValidationError({field: [_("验收日期不能早于到货日期（请先登记到货）。")]})
-    before = audit_snapshot(locked, [field, "status"])
-    setattr(locked, field, on)
-    locked.status = ContractStatus.EXECUTING
-    save_bumped(locked, [field, "status"])
-    milestones_contract_sync(locked)
-    audit_record_changes(instance=locked, before=before, actor=actor)
+    contract_status_change(locked, actor, **{field: on}, status=ContractStatus.EXECUTING)
     milestone_due_dates_refresh(locked)
     return locked
 

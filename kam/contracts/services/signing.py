@@ -14,14 +14,12 @@ from django.utils.translation import gettext as _
 from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
 from kam.approvals.services import approval_submit
-from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
 from kam.contracts.money import plan_difference
-from kam.contracts.services.contracts import contract_locked
+from kam.contracts.services.contracts import contract_locked, contract_status_change
 from kam.contracts.services.plans import (
     milestone_due_dates_refresh,
-    milestones_contract_sync,
     plan_rows_clean,
 )
 from kam.contracts.services.replan import plan_change_check, plan_change_write
@@ -49,11 +47,7 @@ def contract_submit(
         raise ValidationError({"milestones": [message]})
     if signed_on is not None and signed_on > timezone.localdate():
         raise ValidationError({"signed_on": [_("签订日期不能晚于今天。")]})
-    before = audit_snapshot(locked, ["status"])
-    locked.status = ContractStatus.IN_APPROVAL
-    save_bumped(locked, ["status"])
-    milestones_contract_sync(locked)
-    audit_record_changes(instance=locked, before=before, actor=actor)
+    contract_status_change(locked, actor, status=ContractStatus.IN_APPROVAL)
     return approval_submit(
         type_code=CONTRACT_APPROVAL, requester=actor,
         title=_("合同审批：%(name)s") % {"name": locked.name}, subject=locked,
@@ -70,13 +64,11 @@ def contract_approval_apply(approval: Approval, actor: User) -> None:
     contract = _contract_of(approval)
     if contract.status != ContractStatus.IN_APPROVAL:
         return
-    before = audit_snapshot(contract, ["status", "signed_on"])
     signed_on = approval.payload.get("signed_on") or ""
-    contract.status = ContractStatus.SIGNED
-    contract.signed_on = date.fromisoformat(signed_on) if signed_on else timezone.localdate()
-    save_bumped(contract, ["status", "signed_on"])
-    milestones_contract_sync(contract)
-    audit_record_changes(instance=contract, before=before, actor=actor)
+    contract_status_change(
+        contract, actor, status=ContractStatus.SIGNED,
+        signed_on=date.fromisoformat(signed_on) if signed_on else timezone.localdate(),
+    )  # fmt: skip
     milestone_due_dates_refresh(contract)
 
 
@@ -84,11 +76,7 @@ def contract_approval_sent_back(approval: Approval, actor: User) -> None:
     contract = _contract_of(approval)
     if contract.status != ContractStatus.IN_APPROVAL:
         return
-    before = audit_snapshot(contract, ["status"])
-    contract.status = ContractStatus.DRAFT
-    save_bumped(contract, ["status"])
-    milestones_contract_sync(contract)
-    audit_record_changes(instance=contract, before=before, actor=actor)
+    contract_status_change(contract, actor, status=ContractStatus.DRAFT)
 
 
 def _rows_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
