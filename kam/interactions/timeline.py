@@ -95,18 +95,20 @@ def _grade_items(rows: QuerySet[GradeChange]) -> list[TimelineItem]:
             }
         else:
             title = _("客户分级定为 %(new)s") % {"new": labels.get(row.to_grade, row.to_grade)}
-        items.append(
-            TimelineItem(
-                at=row.changed_at,
-                kind="grade",
-                title=str(title),
-                detail=row.reason,
-                actor=str(row.actor) if row.actor else "",
-                obj=row,
-                tiebreak=row.pk,
-            )
-        )
+        items.append(_account_change_item(row, "grade", str(title)))
     return items
+
+
+def _account_change_item(row: GradeChange | OwnerChange, kind: str, title: str) -> TimelineItem:
+    return TimelineItem(
+        at=row.changed_at,
+        kind=kind,
+        title=title,
+        detail=row.reason,
+        actor=str(row.actor) if row.actor else "",
+        obj=row,
+        tiebreak=row.pk,
+    )
 
 
 def _owner_items(rows: QuerySet[OwnerChange]) -> list[TimelineItem]:
@@ -118,17 +120,7 @@ def _owner_items(rows: QuerySet[OwnerChange]) -> list[TimelineItem]:
             title = _("客户经理设为 %(new)s") % {"new": row.to_owner}
         else:
             title = _("客户经理 %(old)s → %(new)s") % {"old": row.from_owner, "new": row.to_owner}
-        items.append(
-            TimelineItem(
-                at=row.changed_at,
-                kind="owner",
-                title=str(title),
-                detail=row.reason,
-                actor=str(row.actor) if row.actor else "",
-                obj=row,
-                tiebreak=row.pk,
-            )
-        )
+        items.append(_account_change_item(row, "owner", str(title)))
     return items
 
 
