@@ -22,6 +22,7 @@ from kam.accounts.forms import (
     TeamMemberForm,
     VerificationForm,
 )
+from kam.accounts.list_cells import account_cells
 from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.rules import account_can_create, account_can_edit
 from kam.accounts.selectors import (
@@ -119,6 +120,7 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "page_obj": page,
         "accounts": page.object_list,
+        "rows": [(account, account_cells(account, columns)) for account in page.object_list],
         "columns": columns,
         "headers": _headers(columns, sort),
         "all_columns": [(key, COLUMN_LABELS[key]) for key in LIST_COLUMNS],

@@ -2,6 +2,8 @@
 
 import csv
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kam.accounts.models import AccountTeamMember
+from kam.accounts.models import Account, AccountTeamMember
+from kam.accounts.selectors import LIST_COLUMNS
 from kam.audit.models import ExportLog
 from kam.users.models import SavedView
 from tests.accounts.helpers import credit_code, make_account
@@ -169,6 +172,41 @@ def test_list_columns_are_choosable(rep):
     response = client_for(rep).get(reverse("accounts:list"), {"cols": "credit_code,team"})
     assert response.context["columns"] == ["team", "credit_code"]
     assert CODE in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("zh-hans", ["医疗卫生", "市级", "潜在客户", "持续购买", "公海"]),
+        ("en", ["Healthcare", "Municipal", "Prospect", "Recurring purchase", "Pool"]),
+    ],
+)
+def test_every_column_shows_its_value(rep, language, texts):
+    when = datetime(2026, 3, 4, 5, 6, tzinfo=ZoneInfo("Asia/Shanghai"))  # TIME_ZONE
+    owned = make_account(
+        name="陕西电信", owner=rep, credit_code=CODE, industry="healthcare", level="city",
+        grade="A", status="prospect", purchase_scenario="continuous", city="",
+    )  # fmt: skip
+    Account.objects.filter(pk=owned.pk).update(last_activity_at=when, updated_at=when)
+    make_account(name="公海医院", owner=None)
+    client = client_for(rep)
+    client.cookies["django_language"] = language
+
+    response = client.get(reverse("accounts:list"), {"cols": ",".join(LIST_COLUMNS)})
+
+    rows = {a.name: cells for a, cells in response.context["rows"]}
+    cells = dict(zip(LIST_COLUMNS, rows["陕西电信"], strict=True))
+    assert cells["grade"] == '<span class="badge grade-A">A</span>'
+    assert cells["province"] == "陕西"  # no city, no separator
+    assert cells["owner"] == str(rep) and cells["team"] == rep.team.name
+    assert cells["credit_code"] == CODE
+    assert cells["last_activity_at"] == "2026-03-04"
+    assert cells["updated_at"] == "2026-03-04 05:06"
+    pool = dict(zip(LIST_COLUMNS, rows["公海医院"], strict=True))
+    assert pool["last_activity_at"] == "—" and pool["credit_code"] == ""
+    for text in texts:
+        assert text in response.text
 
 
 @pytest.mark.django_db
