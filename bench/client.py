@@ -53,16 +53,16 @@ class HttpClient:
             location = error.headers.get("Location") if not follow else None
             return error.code, location or error.geturl(), error.read()
 
-    def get(self, path: str) -> bytes:
-        status, _url, body = self._open(path)
+    def get(self, path: str, headers: Mapping[str, str] | None = None) -> bytes:
+        status, _url, body = self._open(path, headers=headers)
         if status != 200:
             raise RequestFailed(f"GET {path} answered {status}")
         return body
 
-    def timed_get(self, path: str) -> float:
+    def timed_get(self, path: str, headers: Mapping[str, str] | None = None) -> float:
         """Milliseconds from sending the request to having read the whole body."""
         started = time.perf_counter()
-        self.get(path)
+        self.get(path, headers)
         return (time.perf_counter() - started) * 1000
 
     def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, str]:

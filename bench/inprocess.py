@@ -12,7 +12,7 @@ replayed INSERTs get the same ids again, so statements referring to them still m
 import re
 import time
 import tracemalloc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
@@ -44,20 +44,22 @@ def rolled_back() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-def _get(client: Client, path: str) -> HttpResponseBase:
+def _get(client: Client, path: str, headers: Mapping[str, str] | None = None) -> HttpResponseBase:
     """A GET read to the end. A streamed answer (an export) is consumed, not closed: the test
     client then closes it the way that keeps the database connection open."""
-    response = client.get(path)
+    response = client.get(path, headers=headers)
     if response.streaming:
         for _chunk in response.streaming_content:  # type: ignore[attr-defined]
             pass
     return response
 
 
-def capture_statements(client: Client, path: str) -> list[str]:
+def capture_statements(
+    client: Client, path: str, headers: Mapping[str, str] | None = None
+) -> list[str]:
     """The SQL of one GET of `path` (every query, session and user lookups included)."""
     with CaptureQueriesContext(connection) as captured:
-        response = _get(client, path)
+        response = _get(client, path, headers)
     if response.status_code != 200:
         raise RequestFailed(f"GET {path} answered {response.status_code} in-process")
     return [replayable(query["sql"]) for query in captured.captured_queries]
@@ -108,13 +110,20 @@ def _guard(rollback: bool) -> AbstractContextManager[None]:
     return rolled_back() if rollback else nullcontext()
 
 
-def profile(client: Client, path: str, repeats: int, *, rollback: bool = False) -> QueryProfile:
+def profile(
+    client: Client,
+    path: str,
+    repeats: int,
+    *,
+    rollback: bool = False,
+    headers: Mapping[str, str] | None = None,
+) -> QueryProfile:
     """Steady state, as in a warmed-up server: the first request fills the per-process caches
     (content types, …) and stamps the API token's last use; the second one is counted."""
     with _guard(rollback):
-        _get(client, path)
+        _get(client, path, headers)
     with _guard(rollback):
-        statements = capture_statements(client, path)
+        statements = capture_statements(client, path, headers)
     return QueryProfile(
         statements=statements, raw_sql_ms=raw_sql_ms(statements, repeats, rollback=rollback)
     )

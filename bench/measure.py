@@ -63,7 +63,9 @@ def _profile(client: Client, op: Operation, repeats: int) -> QueryProfile:
     if op.write is not None:
         return profile_write(client, op.write, repeats)
     # An export writes its log entry: rolled back like a write.
-    return profile(client, op.path, repeats, rollback=op.subset_path is not None)
+    return profile(
+        client, op.path, repeats, rollback=op.subset_path is not None, headers=op.headers
+    )
 
 
 @contextmanager
@@ -145,7 +147,9 @@ def timed_write(client: HttpClient, write: Write) -> float:
 
 
 def timed_request(client: HttpClient, op: Operation) -> float:
-    return client.timed_get(op.path) if op.write is None else timed_write(client, op.write)
+    if op.write is None:
+        return client.timed_get(op.path, op.headers)
+    return timed_write(client, op.write)
 
 
 @contextmanager
@@ -187,6 +191,7 @@ def measure_http(
             op.name, timings, queries=profiles[op.name].queries,
             raw_sql_ms=profiles[op.name].raw_sql_ms, budget_ms=op.budget_ms,
             peak_mem_mb=peaks[0].peak_mem_mb if peaks else None,
+            raw_ratio_budget=op.raw_ratio_budget,
         )  # fmt: skip
         results.append(result)
         _say(f"{op.name}: median {result.median_ms} ms, p95 {result.p95_ms} ms")

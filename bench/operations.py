@@ -12,6 +12,7 @@ from enum import StrEnum
 from urllib.parse import urlencode
 
 from django.contrib.auth.hashers import check_password
+from django.db.models import Count
 
 from bench import writes
 from bench.results import Skipped
@@ -31,6 +32,8 @@ SEARCH_BUDGET_MS = 100
 DASHBOARD_BUDGET_MS = 200
 # A download the user waits for once, not a page: 2 s, and memory must not grow with the rows.
 EXPORT_BUDGET_MS = 2000
+# A list page takes at most this many times the time of its own SQL run raw.
+RAW_RATIO_BUDGET = 10
 DEEP_PAGE = 2000
 SEARCH_WORD_ZH = "数据中心"  # in the generated interaction texts (kam/demo/catalog.py)
 SEARCH_WORD_EN = "Huawei"
@@ -58,10 +61,21 @@ class Operation:
     # An export: its peak memory is measured on `path` and on this part of the data; memory
     # that stays bounded barely differs between the two.
     subset_path: str | None = None
+    # A part of a page that htmx loads after it, asked for as htmx asks (the fragment alone).
+    htmx: bool = False
+    list_page: bool = False  # held to RAW_RATIO_BUDGET
+
+    @property
+    def raw_ratio_budget(self) -> int | None:
+        return RAW_RATIO_BUDGET if self.list_page else None
 
     @property
     def method(self) -> str:
         return "GET" if self.write is None else "POST"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"HX-Request": "true"} if self.htmx else {}
 
 
 @dataclass(frozen=True)
@@ -109,18 +123,52 @@ def personas() -> Personas:
     )
 
 
+def _busiest_account(rep: User) -> Account | None:
+    """The rep's account with the most visits, so its timeline has a full page of 50."""
+    return (
+        Account.objects.filter(owner=rep)
+        .annotate(visits=Count("interactions"))
+        .order_by("-visits", "pk")
+        .only("pk")
+        .first()
+    )
+
+
+def _account_page(account: Account) -> list[Operation]:
+    """The account page as a user sees it: the page, then what htmx loads into it — its people
+    with the decision chain, the newest 50 timeline items and the change history."""
+    rep, pk = Persona.REP, account.pk
+    return [
+        Operation("account_detail_rep", rep, f"/accounts/{pk}/", PAGE_BUDGET_MS),
+        Operation(
+            "account_people_rep", rep, f"/contacts/for_account/{pk}/", PAGE_BUDGET_MS, htmx=True
+        ),
+        Operation(
+            "account_timeline_rep",
+            rep,
+            f"/interactions/for_account/{pk}/",
+            PAGE_BUDGET_MS,
+            htmx=True,
+        ),
+        Operation(
+            "account_history_rep", rep, f"/accounts/{pk}/history/", PAGE_BUDGET_MS, htmx=True
+        ),
+    ]
+
+
 def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list[Skipped]]:
     """The operations to run on this data set, and the ones left out for want of data."""
     rep, director = Persona.REP, Persona.DIRECTOR
     operations = [
-        Operation("account_list_page1_rep", rep, "/accounts/", PAGE_BUDGET_MS),
-        Operation("account_list_page1_director", director, "/accounts/", PAGE_BUDGET_MS),
-        Operation("account_list_grade_a_rep", rep, "/accounts/?grade=A", PAGE_BUDGET_MS),
-        Operation("account_list_grade_a_director", director, "/accounts/?grade=A", PAGE_BUDGET_MS),
-        Operation("account_list_sort_name_rep", rep, "/accounts/?sort=name", PAGE_BUDGET_MS),
-        Operation(
-            "account_list_sort_name_director", director, "/accounts/?sort=name", PAGE_BUDGET_MS
-        ),
+        Operation(name, persona, path, PAGE_BUDGET_MS, list_page=True)
+        for name, persona, path in [
+            ("account_list_page1_rep", rep, "/accounts/"),
+            ("account_list_page1_director", director, "/accounts/"),
+            ("account_list_grade_a_rep", rep, "/accounts/?grade=A"),
+            ("account_list_grade_a_director", director, "/accounts/?grade=A"),
+            ("account_list_sort_name_rep", rep, "/accounts/?sort=name"),
+            ("account_list_sort_name_director", director, "/accounts/?sort=name"),
+        ]
     ]
     skipped: list[Skipped] = []
     # Page 2000, or the director's last page when the director sees fewer accounts (a page
@@ -134,23 +182,29 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
                 director,
                 f"/accounts/?page={page}",
                 PAGE_BUDGET_MS,
+                list_page=True,
             )
         )
     else:
         note = f"the director sees {visible} accounts: no deep page"
         skipped.append(Skipped(f"account_list_page{DEEP_PAGE}_director", note))
-    account = Account.objects.filter(owner=people.rep).order_by("pk").only("pk").first()
+    account = _busiest_account(people.rep)
     if account is None:
         skipped.append(Skipped("account_detail_rep", f"{people.rep.username} owns no account"))
     else:
-        operations.append(
-            Operation("account_detail_rep", rep, f"/accounts/{account.pk}/", PAGE_BUDGET_MS)
-        )
+        operations += _account_page(account)
     for label, word in (("zh", SEARCH_WORD_ZH), ("en", SEARCH_WORD_EN)):
         path = f"/search/?{urlencode({'q': word})}"
         operations.append(Operation(f"search_{label}_rep", rep, path, SEARCH_BUDGET_MS))
     operations.append(
-        Operation("api_accounts_50_rep", rep, "/api/accounts/?limit=50", PAGE_BUDGET_MS, Auth.TOKEN)
+        Operation(
+            "api_accounts_50_rep",
+            rep,
+            "/api/accounts/?limit=50",
+            PAGE_BUDGET_MS,
+            Auth.TOKEN,
+            list_page=True,
+        )
     )
     if scale["opportunities"]:
         team = f"?team={people.rep.team_id}" if people.rep.team_id else ""
@@ -167,6 +221,7 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
                 "/api/opportunities/?limit=50",
                 PAGE_BUDGET_MS,
                 Auth.TOKEN,
+                list_page=True,
             ),
         ]
     else:

@@ -12,7 +12,8 @@ from kam.core.pagination import PAGE_SIZE
 from kam.demo.people import DEMO_PASSWORD
 from kam.users.enums import Role
 from kam.users.models import User
-from tests.factories import AccountFactory, UserFactory
+from tests.conftest import client_for
+from tests.factories import AccountFactory, InteractionFactory, UserFactory
 
 LIST = "/accounts/"
 
@@ -74,6 +75,34 @@ def test_plan_skips_what_the_data_set_lacks(team_one):
         "pool_claim_rep", "interaction_log_rep", "opportunity_stage_move_rep",
     }  # fmt: skip
     assert not set(by_name) & {s.name for s in skipped}
+
+
+@pytest.mark.django_db
+def test_the_account_page_is_measured_with_what_htmx_loads_into_it(rep, director):
+    quiet, busy = make_accounts(rep, 2)
+    InteractionFactory.create_batch(3, account=busy, created_by=rep)
+    InteractionFactory(account=quiet, created_by=rep)
+    scale = {"accounts": 2, "contacts": 0, "interactions": 4, "opportunities": 0,
+             "contracts": 0, "milestones": 0}  # fmt: skip
+
+    operations, _skipped = plan(Personas(rep=rep, director=director), scale)
+
+    by_name = {op.name: op for op in operations}
+    assert by_name["account_detail_rep"].path == f"/accounts/{busy.pk}/"
+    assert by_name["account_detail_rep"].headers == {}
+    fragments = ["account_people_rep", "account_timeline_rep", "account_history_rep"]
+    for name in fragments:
+        assert by_name[name].headers == {"HX-Request": "true"}
+        assert by_name[name].persona is Persona.REP
+    page = client_for(rep).get(by_name["account_detail_rep"].path).content.decode()
+    for name in fragments:  # the very URLs the page asks for
+        assert f'hx-get="{by_name[name].path}"' in page
+    assert (
+        b'data-kind="interaction"'
+        in client_for(rep)
+        .get(by_name["account_timeline_rep"].path, headers=by_name["account_timeline_rep"].headers)
+        .content
+    )
 
 
 @pytest.mark.django_db

@@ -32,6 +32,17 @@ def sample_run() -> RunResult:
                 queries=6,
                 raw_sql_ms=1.4,
                 budget_ms=50,
+                raw_ratio_budget=10,
+            ),
+            OperationResult(
+                name="account_list_page1_director",
+                n=200,
+                median_ms=25.0,
+                p95_ms=28.0,
+                queries=10,
+                raw_sql_ms=0.5,
+                budget_ms=50,
+                raw_ratio_budget=10,
             ),
             OperationResult(
                 name="battle_map_director",
@@ -73,15 +84,16 @@ def test_percentile_refuses_no_values_and_impossible_ranks():
         percentile([1.0], 0)
 
 
-def test_operation_result_from_timings_rounds_to_a_tenth():
+def test_operation_result_from_timings_rounds_times_to_a_tenth_and_raw_sql_to_a_hundredth():
     timings = [float(v) + 0.04 for v in range(1, 101)]
     result = OperationResult.from_timings(
         "search_zh_rep", timings, queries=5, raw_sql_ms=3.456, budget_ms=100
     )
     assert result == OperationResult(
-        name="search_zh_rep", n=100, median_ms=50.5, p95_ms=95.0, queries=5, raw_sql_ms=3.5,
+        name="search_zh_rep", n=100, median_ms=50.5, p95_ms=95.0, queries=5, raw_sql_ms=3.46,
         budget_ms=100,
     )  # fmt: skip
+    assert result.raw_ratio == 14.6
     assert median([3.0, 1.0, 2.0]) == 2.0
 
 
@@ -97,7 +109,10 @@ def test_json_file_has_the_documented_shape(tmp_path: Path):
         "scale": {"accounts": 100000, "interactions": 2000000},
         "operations": [
             {"name": "account_list_page1_rep", "n": 200, "median_ms": 12.3, "p95_ms": 18.9,
-             "queries": 6, "raw_sql_ms": 1.4, "budget_ms": 50},
+             "queries": 6, "raw_sql_ms": 1.4, "budget_ms": 50, "raw_ratio_budget": 10},
+            {"name": "account_list_page1_director", "n": 200, "median_ms": 25.0,
+             "p95_ms": 28.0, "queries": 10, "raw_sql_ms": 0.5, "budget_ms": 50,
+             "raw_ratio_budget": 10},
             {"name": "battle_map_director", "n": 200, "median_ms": 150.0, "p95_ms": 260.5,
              "queries": 12, "raw_sql_ms": 90.2, "budget_ms": 200},
             {"name": "account_detail_rep", "n": 200, "median_ms": 27.2, "p95_ms": 30.0,
@@ -115,12 +130,15 @@ def test_markdown_table_names_the_budgets_an_operation_exceeds():
         "\n"
         "Machine: 2 vCPU, 24 GiB. Scale: accounts 100,000, interactions 2,000,000.\n"
         "\n"
-        "| operation | n | median ms | p95 ms | budget ms | queries | raw SQL ms "
+        "| operation | n | median ms | p95 ms | budget ms | queries | raw SQL ms | ÷ raw "
         "| within budget |\n"
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
-        "| account_list_page1_rep | 200 | 12.3 | 18.9 | 50 | 6 | 1.4 | yes |\n"
-        "| battle_map_director | 200 | 150.0 | 260.5 | 200 | 12 | 90.2 | NO: p95, queries |\n"
-        "| account_detail_rep | 200 | 27.2 | 30.0 | 50 | 19 | 0.4 | NO: queries |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
+        "| account_list_page1_rep | 200 | 12.3 | 18.9 | 50 | 6 | 1.4 | 8.8 | yes |\n"
+        "| account_list_page1_director | 200 | 25.0 | 28.0 | 50 | 10 | 0.5 | 50.0 "
+        "| NO: ÷ raw |\n"
+        "| battle_map_director | 200 | 150.0 | 260.5 | 200 | 12 | 90.2 | 1.7 "
+        "| NO: p95, queries |\n"
+        "| account_detail_rep | 200 | 27.2 | 30.0 | 50 | 19 | 0.4 | 68.0 | NO: queries |\n"
         "\n"
         "Skipped:\n"
         "\n"
@@ -156,7 +174,7 @@ def test_json_has_peak_memory_and_the_throughput_section(tmp_path: Path):
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["operations"] == [
         {"name": "battle_map_export_director", "n": 3, "median_ms": 900.0, "p95_ms": 1000.0,
-         "queries": 14, "raw_sql_ms": 20.0, "budget_ms": 2000, "peak_mem_mb": 4.6},
+         "queries": 14, "raw_sql_ms": 20.04, "budget_ms": 2000, "peak_mem_mb": 4.6},
     ]  # fmt: skip
     assert data["memory"] == {
         "battle_map_export_director": [
@@ -179,7 +197,7 @@ def test_json_has_peak_memory_and_the_throughput_section(tmp_path: Path):
 def test_markdown_has_the_memory_and_throughput_tables_after_the_operations():
     text = markdown(run_with_export_and_throughput())
     assert text.endswith(
-        "| battle_map_export_director | 3 | 900.0 | 1000.0 | 2000 | 14 | 20.0 "
+        "| battle_map_export_director | 3 | 900.0 | 1000.0 | 2000 | 14 | 20.04 | 44.9 "
         "| NO: queries |\n"
         "\n"
         "Peak memory growth of one request (in-process, tracemalloc):\n"
