@@ -301,7 +301,6 @@ def account_change_owner(
     OwnerChange.objects.create(
         account=account, from_owner=old_owner, to_owner=owner, reason=reason, actor=actor
     )
-    search_index_account(account)
     placement_owner_changed(
         account=account, from_owner_id=old_owner.pk if old_owner else None, actor=actor,
         reason=reason,

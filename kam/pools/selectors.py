@@ -28,9 +28,8 @@ from kam.pools.rules import CLAIMING_ROLES, pool_claim_refusal
 from kam.pools.services.claims import (
     pool_accounts_q,
     pool_can_assign,
-    pool_claims_today,
+    pool_holdings,
     pool_lockout_until,
-    pool_owned_count,
 )
 from kam.pools.services.protection import default_pool, is_lapsed
 from kam.users.models import User
@@ -204,9 +203,10 @@ def account_pool_status(user: User, account: Account) -> PoolStatus:
 def _limits_refusal(user: User, account: Account, pool: Pool, now: datetime) -> str:
     if pool_lockout_until(account, user, pool, now) is not None:
         return _("你曾放弃该客户，冷却期内不能重新领取。")
-    if pool_owned_count(user, pool) >= pool.max_owned:
+    holdings = pool_holdings(user, pool, now)
+    if holdings.owned >= pool.max_owned:
         return _("已达持有上限。")
-    if pool_claims_today(user, pool, now) >= pool.max_claims_per_day:
+    if holdings.claimed_today >= pool.max_claims_per_day:
         return _("已达今日领取上限。")
     return ""
 
@@ -223,9 +223,10 @@ def pool_allowance(user: User, pool: Pool) -> Allowance | None:
     """The claimer's standing in the pool (None for people who don't claim)."""
     if user.role not in CLAIMING_ROLES:
         return None
+    holdings = pool_holdings(user, pool, timezone.now())
     return Allowance(
-        owned=pool_owned_count(user, pool),
+        owned=holdings.owned,
         max_owned=pool.max_owned,
-        claimed_today=pool_claims_today(user, pool, timezone.now()),
+        claimed_today=holdings.claimed_today,
         max_claims_per_day=pool.max_claims_per_day,
     )

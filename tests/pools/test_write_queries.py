@@ -12,11 +12,11 @@ from tests.pools.conftest import held, pooled
 pytestmark = pytest.mark.django_db
 
 # Session, user, the rep's reports, the visible account; locks on the user, the account and
-# its placement (with its pool); the pool's teams, the holding and daily counts; the rep's
-# team; the account update, its audit, owner change and pool event; the event's search
-# document (read, write), the placement (deal facts, rules, write) and the account's search
-# document (read, write); and SAVEPOINT, RELEASE: the test's transaction nests the service's.
-CLAIM_QUERIES = 24
+# its placement (with its pool); the pool's teams, the holding and daily counts (one query);
+# the rep's team; the account update, its audit, owner change and pool event; the event's
+# search document (read, write) and the placement (deal facts, rules, write); and SAVEPOINT,
+# RELEASE: the test's transaction nests the service's.
+CLAIM_QUERIES = 21
 
 
 def _claim(client, account):

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 
+from kam.accounts.services import account_change_owner
 from kam.search.models import DocumentKind, SearchDocument
 from kam.search.selectors import search_query, snippet
 from kam.search.services import (
@@ -143,6 +144,18 @@ def test_search_hides_other_reps_accounts_from_rep(world, rep):
     found = {h.object_id for h in search_query(user=rep, q="采购副总", kinds=["interaction"])}
     assert world["other_visit"].pk not in found
     assert titles(rep, "宁夏电力") == []
+
+
+def test_an_owner_change_leaves_the_document_and_moves_who_finds_it(world, rep, other_rep, gm):
+    account = world["account"]
+    document = SearchDocument.objects.get(kind=DocumentKind.ACCOUNT, object_id=account.pk)
+
+    account_change_owner(account=account, owner=other_rep, reason="调整分工", actor=gm)
+
+    assert SearchDocument.objects.get(pk=document.pk).terms == document.terms
+    assert "陕西移动西安分公司" not in titles(rep, "陕西移动")
+    assert "陕西移动西安分公司" in titles(other_rep, "陕西移动")
+    assert "机房改造进度沟通" in titles(other_rep, "机房改造")
 
 
 def test_search_lets_manager_find_reps_note(world, manager):

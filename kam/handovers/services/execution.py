@@ -31,7 +31,6 @@ from kam.notifications.services import notify
 from kam.opportunities.enums import TeamRole
 from kam.opportunities.models import Opportunity, OpportunityTeamMember
 from kam.pools.services.claims import placement_owner_changed
-from kam.search.services import search_index_account
 from kam.tasks.models import Task
 from kam.users.models import Team, User
 
@@ -109,7 +108,6 @@ def _move_accounts(items: list[PlannedItem], *, actor: User, reason: str) -> lis
         account = item.row
         assert isinstance(account, Account) and item.to_user is not None  # noqa: S101
         account.owner_id, account.team_id = item.to_user.pk, item.to_user.team_id
-        search_index_account(account)
         # As the accounts' owner change does: pool history and the new owner's protection.
         placement_owner_changed(
             account=account, from_owner_id=item.from_user.pk, actor=actor, reason=reason

@@ -1,7 +1,8 @@
 """Changes of hands through the pool (R-POOL-1/2): claim, release, assignment (流转), moving an
 account to another pool. One private `_transfer` writes every change of owner, so each leaves
 the same trail: the account row (version moved on), an audit entry, an OwnerChange, a
-PoolEvent, a fresh protection deadline and the search document.
+PoolEvent, a fresh protection deadline and the event's search document (the account's own document
+holds only its text, which a change of owner leaves as it is).
 
 Claims are atomic. Each claim locks the claimer's own user row first and then the account:
 the account lock lets exactly one of many simultaneous claimers win, and the user lock keeps
@@ -11,11 +12,12 @@ that order — user, then account — so claims cannot deadlock each other.
 """
 
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,7 +33,7 @@ from kam.pools.enums import PoolEventKind, RecallTrigger
 from kam.pools.models import Placement, Pool, PoolEvent
 from kam.pools.rules import CLAIMING_ROLES, pool_can_configure, pool_claim_refusal
 from kam.pools.services.protection import is_lapsed, placement_refresh, pool_for_account
-from kam.search.services import search_index_account, search_index_pool_event
+from kam.search.services import search_index_pool_event
 from kam.users.enums import Role
 from kam.users.models import User
 
@@ -53,16 +55,36 @@ def user_local_day_start(user: User, now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _owned(user: User, pool: Pool) -> QuerySet[Account]:
+    return Account.objects.filter(pool_accounts_q(pool), owner=user, status=AccountStatus.PROSPECT)
+
+
 def pool_owned_count(user: User, pool: Pool) -> int:
-    return Account.objects.filter(
-        pool_accounts_q(pool), owner=user, status=AccountStatus.PROSPECT
-    ).count()
+    return _owned(user, pool).count()
 
 
-def pool_claims_today(user: User, pool: Pool, now: datetime) -> int:
-    return PoolEvent.objects.filter(
+class Holdings(NamedTuple):
+    owned: int  # prospects of the pool the user holds
+    claimed_today: int  # claims from the pool since the user's local midnight
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    # COUNT as a plain function, so no GROUP BY: one row, the count of all of `rows`.
+    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
+def pool_holdings(user: User, pool: Pool, now: datetime) -> Holdings:
+    """Both counts a claim is limited by, in one query. A claim reads them after locking the
+    claimer's row (a statement of their own: it must see claims committed while it waited)."""
+    claims = PoolEvent.objects.filter(
         actor=user, pool=pool, kind=PoolEventKind.CLAIM, at__gte=user_local_day_start(user, now)
-    ).count()
+    )
+    owned, claimed_today = (
+        User.objects.filter(pk=user.pk)
+        .values_list(_count(_owned(user, pool)), _count(claims))
+        .get()
+    )
+    return Holdings(owned=owned, claimed_today=claimed_today)
 
 
 def pool_lockout_until(account: Account, user: User, pool: Pool, now: datetime) -> datetime | None:
@@ -168,7 +190,6 @@ def _transfer(
         placement.pool = pool_for_account(account)
         Placement.objects.filter(pk=placement.pk).update(pool=placement.pool)
     placement_refresh(account, claimed_at=now if to_user is not None else None, placement=placement)
-    search_index_account(account)
     return account
 
 
@@ -228,13 +249,14 @@ def pool_claim(*, account_id: int, actor: User, now: datetime | None = None) -> 
             % {"day": date_format(timezone.localtime(locked_until), "Y-m-d")},
             "locked_out",
         )
-    if pool_owned_count(actor, pool) >= pool.max_owned:
+    holdings = pool_holdings(actor, pool, now)
+    if holdings.owned >= pool.max_owned:
         raise _refused(
             _("你在“%(pool)s”已持有 %(max)s 家潜在客户，达到上限。")
             % {"pool": pool.name, "max": pool.max_owned},
             "owned_limit",
         )
-    if pool_claims_today(actor, pool, now) >= pool.max_claims_per_day:
+    if holdings.claimed_today >= pool.max_claims_per_day:
         raise _refused(
             _("你今天已从“%(pool)s”领取 %(max)s 家客户，达到每日上限。")
             % {"pool": pool.name, "max": pool.max_claims_per_day},

@@ -14,7 +14,9 @@ from kam.search.services.common import Row, row, upsert, write
 from kam.search.services.money import contract_rows
 
 # The fields each document is made of, in the order the *_text functions take them, so the
-# bulk rebuild can read plain rows instead of model instances.
+# bulk rebuild can read plain rows instead of model instances. Who sees a document is read
+# through its account when searching, so an owner change (a claim, a handover) leaves the
+# account's document as it is.
 ACCOUNT_TEXT_FIELDS = ("name", "credit_code", "city", "province", "description")
 CONTACT_TEXT_FIELDS = (
     "name", "title", "department", "phone", "email", "wechat", "background", "character",
