@@ -8,6 +8,7 @@ the row count: the contracts of the page, their milestones with money, and the t
 whole filtered set (two aggregates, summed over whole fen in SQL).
 """
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,7 +21,12 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from kam.battlemap.enums import CellState, MapSort, StateFilter
-from kam.billing.selectors import milestone_money, milestones_owing
+from kam.billing.selectors import (
+    MilestoneMoney,
+    milestone_money,
+    milestone_money_of,
+    milestones_owing,
+)
 from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.rules import contract_visibility_q
@@ -32,6 +38,7 @@ from kam.users.models import User
 ZERO = Decimal("0.00")
 MAP_STATUSES = (ContractStatus.SIGNED, ContractStatus.EXECUTING, ContractStatus.COMPLETED)
 COLUMNS = tuple(MilestoneKind)
+COLUMN_OF_KIND = {kind.value: n for n, kind in enumerate(COLUMNS)}
 DUE_SOON_DAYS = 30
 EXPORT_CHUNK = 500
 ORDERINGS = {
@@ -88,10 +95,7 @@ class Row:
 
     @property
     def progress(self) -> int:
-        """Whole percent received, for the progress bar; 100 only when paid in full."""
-        if self.contract.amount <= 0:
-            return 0
-        return int(self.received * 100 // self.contract.amount)
+        return _progress(self.received, self.contract.amount)
 
 
 @dataclass
@@ -108,7 +112,7 @@ class Totals:
 
     @property
     def progress(self) -> int:
-        return int(self.received * 100 // self.amount) if self.amount > 0 else 0
+        return _progress(self.received, self.amount)
 
 
 @dataclass
@@ -118,6 +122,11 @@ class BattleMap:
     totals: Totals
     today: date
     columns: list[MilestoneKind]
+
+
+def _progress(received: Decimal, amount: Decimal) -> int:
+    """Whole percent received, for the progress bar; 100 only when paid in full."""
+    return int(received * 100 // amount) if amount > 0 else 0
 
 
 def _owed_milestones(today: date) -> QuerySet[PaymentMilestone]:
@@ -210,14 +219,13 @@ def battle_map_rows(
     """Rows for `contracts` (already visible and filtered) in one query for all milestones."""
     labels = labels or Labels.current()
     rows = {c.pk: Row(contract=c, columns=[[] for _ in COLUMNS]) for c in contracts}
-    index = {kind.value: n for n, kind in enumerate(COLUMNS)}
     milestones = PaymentMilestone.objects.filter(contract_id__in=list(rows)).order_by(
         "contract_id", "position"
     )
     for milestone in milestones:
         row = rows[milestone.contract_id]
         cell = _cell(milestone, today, labels)
-        row.columns[index[milestone.kind]].append(cell)
+        row.columns[COLUMN_OF_KIND[milestone.kind]].append(cell)
         row.received += cell.received
         row.invoiced += cell.invoiced
         if cell.state == CellState.OVERDUE:
@@ -276,17 +284,43 @@ def battle_map(user: User, filters: MapFilters, today: date, page_number: int = 
     )
 
 
+# What a spreadsheet row needs, read as tuples: model instances for the 50k contracts and
+# milestones of a company-wide map were most of the time its rows took.
+EXPORT_CONTRACT_FIELDS = (
+    "pk", "account__name", "number", "name", "owner_id", "status", "signed_on", "terms", "amount",
+)  # fmt: skip
+OWNER_AT = EXPORT_CONTRACT_FIELDS.index("owner_id")
+EXPORT_MILESTONE_FIELDS = (
+    "contract_id", "kind", "amount", "due_date", "invoiced_fen", "allocated_fen",
+)  # fmt: skip
+
+
 def battle_map_export_rows(user: User, filters: MapFilters, today: date) -> Iterator[list[Any]]:
     """One spreadsheet row per contract, fetched in chunks (keyset on the map's order would
-    need a unique sort key; chunks by primary key keep memory bounded instead)."""
+    need a unique sort key; chunks by primary key keep memory bounded instead): per chunk its
+    contracts, their milestones and the owners not seen in an earlier chunk."""
     contracts = battle_map_contracts(user, filters, today)
     ids = list(contracts.values_list("pk", flat=True))
     labels = Labels.current()
+    owners: dict[int, str] = {}
     for start in range(0, len(ids), EXPORT_CHUNK):
         chunk = ids[start : start + EXPORT_CHUNK]
-        by_pk = Contract.objects.select_related("account", "owner").in_bulk(chunk)
-        for row in battle_map_rows([by_pk[pk] for pk in chunk], today, labels):
-            yield _export_row(row, labels)
+        by_pk = {
+            row[0]: row
+            for row in Contract.objects.filter(pk__in=chunk).values_list(*EXPORT_CONTRACT_FIELDS)
+        }
+        new_owners = {row[OWNER_AT] for row in by_pk.values()} - owners.keys()
+        if new_owners:
+            owners.update((u.pk, str(u)) for u in User.objects.filter(pk__in=new_owners))
+        milestones: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for milestone in (
+            PaymentMilestone.objects.filter(contract_id__in=chunk)
+            .order_by("contract_id", "position")
+            .values_list(*EXPORT_MILESTONE_FIELDS)
+        ):
+            milestones[milestone[0]].append(milestone)
+        for pk in chunk:
+            yield _export_row(by_pk[pk], milestones[pk], owners, today, labels)
 
 
 def export_headers() -> list[str]:
@@ -304,23 +338,39 @@ def export_headers() -> list[str]:
     return headers
 
 
-def _export_row(row: Row, labels: Labels) -> list[Any]:
-    contract = row.contract
+def _export_row(
+    contract: tuple[Any, ...],
+    milestones: list[tuple[Any, ...]],
+    owners: dict[int, str],
+    today: date,
+    labels: Labels,
+) -> list[Any]:
+    """The row `battle_map_rows` makes of the contract, as the spreadsheet's cells."""
+    _pk, account, number, name, owner_id, status, signed_on, terms, amount = contract
+    columns: list[list[tuple[MilestoneMoney, CellState]]] = [[] for _ in COLUMNS]
+    invoiced = received = overdue = ZERO
+    for _contract_id, kind, instalment, due_date, invoiced_fen, allocated_fen in milestones:
+        money = milestone_money_of(instalment, due_date, invoiced_fen, allocated_fen, today)
+        state = _state(money.due_date, money.outstanding, today)
+        columns[COLUMN_OF_KIND[kind]].append((money, state))
+        received += money.received
+        invoiced += money.invoiced
+        if state == CellState.OVERDUE:
+            overdue += money.outstanding
     values: list[Any] = [
-        contract.account.name, contract.number, contract.name, str(contract.owner),
-        labels.statuses.get(contract.status, contract.status), contract.signed_on,
-        contract.terms[:500],
-        contract.amount, row.invoiced, row.received, row.outstanding, row.overdue, row.progress,
+        account, number, name, owners[owner_id], labels.statuses.get(status, status), signed_on,
+        terms[:500],
+        amount, invoiced, received, amount - received, overdue, _progress(received, amount),
     ]  # fmt: skip
-    for cells in row.columns:
+    for cells in columns:
         if not cells:
             values += ["", "", "", "", ""]
             continue
         values += [
-            " / ".join(c.due_date.isoformat() if c.due_date else "—" for c in cells),
-            sum((c.amount for c in cells), ZERO),
-            sum((c.invoiced for c in cells), ZERO),
-            sum((c.received for c in cells), ZERO),
-            " / ".join(labels.states[c.state] for c in cells),
+            " / ".join(m.due_date.isoformat() if m.due_date else "—" for m, _s in cells),
+            sum((m.amount for m, _s in cells), ZERO),
+            sum((m.invoiced for m, _s in cells), ZERO),
+            sum((m.received for m, _s in cells), ZERO),
+            " / ".join(labels.states[state] for _m, state in cells),
         ]
     return values

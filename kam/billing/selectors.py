@@ -64,19 +64,24 @@ class MilestoneMoney:
 
 def milestone_money(milestone: PaymentMilestone, today: date) -> MilestoneMoney:
     """Money of a milestone, from its maintained invoiced and allocated fen."""
-    received = yuan(milestone.allocated_fen)
-    outstanding = milestone.amount - received
-    days = (
-        (today - milestone.due_date).days
-        if milestone.due_date and milestone.due_date < today and outstanding > 0
-        else 0
+    return milestone_money_of(
+        milestone.amount, milestone.due_date, milestone.invoiced_fen, milestone.allocated_fen, today
     )
+
+
+def milestone_money_of(
+    amount: Decimal, due_date: date | None, invoiced_fen: int, allocated_fen: int, today: date
+) -> MilestoneMoney:
+    """`milestone_money` from the milestone's columns, for reads that fetch them as tuples."""
+    received = yuan(allocated_fen)
+    outstanding = amount - received
+    days = (today - due_date).days if due_date and due_date < today and outstanding > 0 else 0
     return MilestoneMoney(
-        amount=milestone.amount,
-        invoiced=yuan(milestone.invoiced_fen),
+        amount=amount,
+        invoiced=yuan(invoiced_fen),
         received=received,
         outstanding=outstanding,
-        due_date=milestone.due_date,
+        due_date=due_date,
         days_overdue=days,
     )
 

@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from kam.battlemap import selectors
 from kam.battlemap.enums import CellState, MapSort, StateFilter
 from kam.battlemap.selectors import MapFilters, battle_map, battle_map_export_rows
 from kam.billing.services.receipts import receipt_reverse
@@ -143,3 +146,20 @@ def test_export_rows_carry_each_instalment(rep, finance):
         Decimal("400.00"), 30,
     ]  # fmt: skip
     assert row[13 + 4] == "已结清"
+
+
+def test_export_reads_each_chunk_in_the_same_queries(rep, colleague, manager, monkeypatch):
+    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            list(battle_map_export_rows(manager, MapFilters(), today()))
+        return len(captured)
+
+    map_contract(rep, account_name="客户一")
+    map_contract(colleague, account_name="客户二")
+    one_chunk = queries()
+    map_contract(rep, account_name="客户三")
+    map_contract(colleague, account_name="客户四")
+    # The second chunk: its contracts and their milestones; both owners are known by then.
+    assert queries() == one_chunk + 2

@@ -1,5 +1,7 @@
 """The battle map page, its Excel export and its API."""
 
+from datetime import timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -8,9 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from kam.audit.models import ExportLog
+from kam.battlemap.selectors import MapFilters, Row, battle_map
+from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
+from kam.contracts.models import Contract, PaymentMilestone
 from kam.users.services import api_token_create
-from tests.battlemap.conftest import map_contract, pay
+from tests.battlemap.conftest import invoice, map_contract, pay, today
 from tests.conftest import client_for
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +25,12 @@ def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
+
+
+def _read(response) -> list[tuple]:
+    assert response.status_code == 200
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    return list(workbook.active.iter_rows(values_only=True))
 
 
 def test_empty_map_explains_itself(rep):
@@ -61,13 +73,100 @@ def test_export_is_logged_and_matches_the_filters(gm, rep, other_rep):
 
     response = client_for(gm).get("/battle-map/export/?q=导出")
 
-    assert response.status_code == 200
-    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
-    rows = list(workbook.active.iter_rows(values_only=True))
+    rows = _read(response)
     assert rows[0][0] == "客户" and len(rows) == 2 and rows[1][0] == "导出客户"
     log = ExportLog.objects.get()
     assert (log.user, log.row_count, log.what) == (gm, 1, "作战地图")
     assert "q=" in log.filters
+
+
+def _milestone(contract: Contract, position: int, kind: str, amount: str, days: int, name=""):
+    due = today() + timedelta(days=days)
+    PaymentMilestone.objects.create(
+        contract=contract, position=position, kind=kind, name=name, amount=Decimal(amount),
+        trigger=MilestoneTrigger.DATE, fixed_date=due, due_date=due,
+    )  # fmt: skip
+    Contract.objects.filter(pk=contract.pk).update(amount=contract.amount + Decimal(amount))
+    contract.refresh_from_db()
+
+
+def _as_on_page(row: Row) -> list:
+    """The page's row in the export's columns: every instalment column (the page hides an
+    empty "other"), dates as ISO text, money as Decimal, an instalment not in the plan as five
+    empty cells."""
+    contract = row.contract
+    cells = [
+        contract.account.name, contract.number, contract.name, str(contract.owner),
+        contract.get_status_display(), contract.signed_on and contract.signed_on.isoformat(),
+        contract.terms or None,
+        contract.amount, row.invoiced, row.received, row.outstanding, row.overdue, row.progress,
+    ]  # fmt: skip
+    for column in row.columns:
+        if not column:
+            cells += [None] * 5
+            continue
+        cells += [
+            " / ".join(c.due_date.isoformat() if c.due_date else "—" for c in column),
+            sum((c.amount for c in column), Decimal(0)),
+            sum((c.invoiced for c in column), Decimal(0)),
+            sum((c.received for c in column), Decimal(0)),
+            " / ".join(str(c.state.label) for c in column),
+        ]
+    return cells
+
+
+def _matches(cell, expected) -> bool:
+    """Money is a number in the sheet (not text), equal to the fen."""
+    if isinstance(expected, Decimal):
+        return type(cell) in (int, float) and Decimal(str(cell)) == expected
+    return type(cell) is type(expected) and cell == expected
+
+
+def test_export_has_every_cell_the_page_shows(gm, rep, finance, team_one):
+    busy = map_contract(rep, account_name="甲客户")
+    pay(busy, finance, 1, "300.00")  # paid
+    pay(busy, finance, 2, "100.00")  # overdue, partly paid
+    invoice(busy, finance, 2, "400.00", "FP1")
+    _milestone(busy, 5, MilestoneKind.ACCEPTANCE, "120.00", 90)  # a second acceptance: upcoming
+    _milestone(busy, 6, MilestoneKind.OTHER, "80.00", -3, name="培训款")
+    quiet = map_contract(
+        UserFactory(username="nameless", display_name="", team=team_one),
+        ("500.00", "500.00"), (40, None), account_name="乙客户", status=ContractStatus.COMPLETED,
+    )  # fmt: skip
+    Contract.objects.filter(pk=quiet.pk).update(number=None, signed_on=None, terms="")
+    Contract.objects.filter(pk=busy.pk).update(terms="首付30%，到货40%")
+
+    rows = _read(client_for(gm).get("/battle-map/export/"))
+
+    page = battle_map(gm, MapFilters(), today()).rows
+    assert len(rows) == 1 + len(page) == 3
+    for got, row in zip(rows[1:], page, strict=True):
+        expected = _as_on_page(row)
+        assert len(got) == len(expected) == 38
+        mismatches = [
+            (rows[0][n], cell, want)
+            for n, (cell, want) in enumerate(zip(got, expected, strict=True))
+            if not _matches(cell, want)
+        ]
+        assert not mismatches
+    day = {n: (today() + timedelta(days=n)).isoformat() for n in (-40, -5, -3, 10, 40, 90)}
+    by_account = {row[0]: row for row in rows[1:]}
+    assert by_account["甲客户"][:13] == (
+        "甲客户", busy.number, "甲客户合同", "李销售", "执行中", busy.signed_on.isoformat(),
+        "首付30%，到货40%", 1200, 400, 400, 800, 380, 33,
+    )  # fmt: skip
+    assert by_account["甲客户"][13:] == (
+        day[-40], 300, 0, 300, "已结清",
+        day[-5], 400, 400, 100, "已逾期",
+        f"{day[10]} / {day[90]}", 370, 0, 0, "即将到期 / 未到期",
+        "—", 50, 0, 0, "待触发",
+        day[-3], 80, 0, 0, "已逾期",
+    )  # fmt: skip
+    assert by_account["乙客户"] == (
+        "乙客户", None, "乙客户合同", "nameless", "已完成", None, None, 1000, 0, 0, 1000, 0, 0,
+        day[40], 500, 0, 0, "未到期",
+        "—", 500, 0, 0, "待触发",
+    ) + (None,) * 15  # fmt: skip
 
 
 def test_export_refused_without_the_permission(rep):
