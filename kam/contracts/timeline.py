@@ -1,25 +1,28 @@
 """Contract events on the account timeline: created, submitted, signed, delivered, accepted.
 Read from the contract's field history, which every state change already writes."""
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.audit.models import FieldChange
 from kam.contracts.models import Contract
-from kam.interactions.selectors import TimelineItem, TimelineSource
+from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
 
 EVENT_FIELDS = ("status", "delivered_on", "accepted_on")
 
 
-def _title(change: FieldChange, contract: Contract) -> str:
-    names = {"name": contract.name, "old": change.old_value, "new": change.new_value}
-    if change.field == "delivered_on":
+def _title(values: dict[str, Any]) -> str:
+    names = {"name": values["contract"], "old": values["old"], "new": values["new"]}
+    if values["field"] == "delivered_on":
         return _("合同“%(name)s”登记到货（%(new)s）") % names
-    if change.field == "accepted_on":
+    if values["field"] == "accepted_on":
         return _("合同“%(name)s”登记验收（%(new)s）") % names
-    if not change.old_value:
+    if not values["old"]:
         return _("创建了合同“%(name)s”") % names
     return _("合同“%(name)s”：%(old)s → %(new)s") % names
 
@@ -32,27 +35,29 @@ def _contract_events(account: Account) -> QuerySet[FieldChange]:
     )
 
 
-def _contract_event_items(changes: QuerySet[FieldChange]) -> list[TimelineItem]:
-    changes = changes.select_related("actor")
-    contracts = Contract.objects.in_bulk([change.object_id for change in changes])
-    items = []
-    for change in changes:
-        contract = contracts[change.object_id]
-        items.append(
-            TimelineItem(
-                at=change.changed_at,
-                kind="contract",
-                label=_("合同"),
-                title=_title(change, contract),
-                url=contract.get_absolute_url(),
-                actor=str(change.actor) if change.actor else "",
-                obj=contract,
-                tiebreak=change.pk,
-            )
-        )
-    return items
+def _contract_event_item(values: dict[str, Any]) -> TimelineItem:
+    return TimelineItem(
+        at=values["at"],
+        kind="contract",
+        label=_("合同"),
+        title=_title(values),
+        url=reverse("contracts:detail", args=[values["contract_id"]]),
+        actor=values["actor"] or "",
+        tiebreak=values["pk"],
+    )
 
 
 contract_event_source = TimelineSource(
-    events=_contract_events, at="changed_at", kind="contract", items=_contract_event_items
+    events=_contract_events,
+    at="changed_at",
+    kind="contract",
+    show={
+        "field": "field",
+        "old": "old_value",
+        "new": "new_value",
+        "actor": user_text("actor"),
+        "contract_id": "object_id",
+        "contract": Subquery(Contract.objects.filter(pk=OuterRef("object_id")).values("name")),
+    },
+    item=_contract_event_item,
 )

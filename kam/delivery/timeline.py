@@ -1,15 +1,17 @@
 """Sign-offs on the account timeline: each change of a chain member's sign-off status, read
 from the field history the sign-off service writes."""
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.audit.models import FieldChange
 from kam.delivery.models import DeliveryChainMember
-from kam.interactions.selectors import TimelineItem, TimelineSource
+from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
 
 
 def _signoff_events(account: Account) -> QuerySet[FieldChange]:
@@ -22,35 +24,36 @@ def _signoff_events(account: Account) -> QuerySet[FieldChange]:
     )
 
 
-def _signoff_items(changes: QuerySet[FieldChange]) -> list[TimelineItem]:
-    changes = changes.select_related("actor")
-    members = DeliveryChainMember.objects.select_related("contact", "contract").in_bulk(
-        [change.object_id for change in changes]
+def _member(path: str) -> Subquery:
+    """`path` of the chain member the change is about."""
+    return Subquery(DeliveryChainMember.objects.filter(pk=OuterRef("object_id")).values(path))
+
+
+def _signoff_item(values: dict[str, Any]) -> TimelineItem:
+    names = {"person": values["person"], "contract": values["contract"], "status": values["new"]}
+    return TimelineItem(
+        at=values["at"],
+        kind="delivery",
+        label=_("交付签核"),
+        title=_("%(person)s 对合同“%(contract)s”：%(status)s") % names,
+        detail=values["note"],
+        url=reverse("delivery:chain", args=[values["contract_id"]]),
+        actor=values["actor"] or "",
+        tiebreak=values["pk"],
     )
-    items = []
-    for change in changes:
-        member = members[change.object_id]
-        names = {
-            "person": member.contact.name,
-            "contract": member.contract.name,
-            "status": change.new_value,
-        }
-        items.append(
-            TimelineItem(
-                at=change.changed_at,
-                kind="delivery",
-                label=_("交付签核"),
-                title=_("%(person)s 对合同“%(contract)s”：%(status)s") % names,
-                detail=member.signoff_note,
-                url=reverse("delivery:chain", args=[member.contract_id]),
-                actor=str(change.actor) if change.actor else "",
-                obj=member,
-                tiebreak=change.pk,
-            )
-        )
-    return items
 
 
 signoff_source = TimelineSource(
-    events=_signoff_events, at="changed_at", kind="delivery", items=_signoff_items
+    events=_signoff_events,
+    at="changed_at",
+    kind="delivery",
+    show={
+        "new": "new_value",
+        "actor": user_text("actor"),
+        "person": _member("contact__name"),
+        "contract": _member("contract__name"),
+        "contract_id": _member("contract_id"),
+        "note": _member("signoff_note"),
+    },
+    item=_signoff_item,
 )

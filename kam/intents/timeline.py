@@ -1,40 +1,36 @@
 """Class changes of an account's deals and leads on the account timeline (R-ACT-3, R-INT-1)."""
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kam.intents.models import IntentChange
-from kam.interactions.selectors import TimelineItem, TimelineSource
+from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
 
 
-def _intent_change_items(rows: QuerySet[IntentChange]) -> list[TimelineItem]:
-    items = []
-    for change in rows.select_related("opportunity", "lead", "actor"):
-        if change.opportunity is not None:
-            name, url = change.opportunity.name, change.opportunity.get_absolute_url()
-        else:
-            assert change.lead is not None  # noqa: S101 - the check constraint guarantees one
-            name, url = change.lead.company_name, reverse("leads:detail", args=[change.lead.pk])
-        title = _("“%(name)s”意向等级：%(old)s → %(new)s") % {
-            "name": name,
-            "old": change.from_class or _("未分级"),
-            "new": change.to_class or _("未分级"),
-        }
-        items.append(
-            TimelineItem(
-                at=change.changed_at,
-                kind="intent",
-                label=_("意向等级"),
-                title=str(title),
-                detail=change.reason,
-                url=url,
-                actor=str(change.actor) if change.actor else "",
-                obj=change,
-                tiebreak=change.pk,
-            )
-        )
-    return items
+def _intent_change_item(values: dict[str, Any]) -> TimelineItem:
+    if values["opportunity_id"] is not None:
+        url = reverse("opportunities:detail", args=[values["opportunity_id"]])
+    else:
+        url = reverse("leads:detail", args=[values["lead_id"]])
+    title = _("“%(name)s”意向等级：%(old)s → %(new)s") % {
+        "name": values["name"],
+        "old": values["from_class"] or _("未分级"),
+        "new": values["to_class"] or _("未分级"),
+    }
+    return TimelineItem(
+        at=values["at"],
+        kind="intent",
+        label=_("意向等级"),
+        title=str(title),
+        detail=values["reason"],
+        url=url,
+        actor=values["actor"] or "",
+        tiebreak=values["pk"],
+    )
 
 
 intent_change_source = TimelineSource(
@@ -43,5 +39,15 @@ intent_change_source = TimelineSource(
     ),
     at="changed_at",
     kind="intent",
-    items=_intent_change_items,
+    # A change is a deal's or a lead's (a check constraint): the name is whichever has one.
+    show={
+        "opportunity_id": "opportunity_id",
+        "lead_id": "lead_id",
+        "name": Coalesce("opportunity__name", "lead__company_name"),
+        "from_class": "from_class",
+        "to_class": "to_class",
+        "reason": "reason",
+        "actor": user_text("actor"),
+    },
+    item=_intent_change_item,
 )

@@ -4,12 +4,25 @@ Everything starts from the visibility layer (kam.accounts.rules); the timeline i
 for an account the caller has already fetched through `account_get_visible`.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Expression, F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Expression,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import BaseExpression
+from django.db.models.functions import Coalesce, JSONObject, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -189,7 +202,11 @@ class TimelineItem:
     url: str = ""
     actor: str = ""
     label: str = ""  # the badge text; sources registered by other apps name their own kind
-    obj: Any = field(default=None, repr=False)
+    # What a visit's row shows besides its type (label), subject (title) and outcome (detail).
+    accompanied: bool = False
+    people: str = ""  # their participants, then ours
+    next_step: str = ""
+    next_step_date: date | None = None
     # Breaks ties between items with the same timestamp so paging is stable.
     tiebreak: int = 0
 
@@ -197,15 +214,32 @@ class TimelineItem:
 @dataclass(frozen=True)
 class TimelineSource:
     """One kind of event: `events(account)` selects the account's rows, one event per row, timed
-    by the field `at`; `items(rows)` shows some of them (`rows` is `events` narrowed to those) and
-    joins or prefetches what it needs. `kind` is the items' kind — an expression when one source
-    yields two kinds — and, after the time, the order of events at the same moment; each item's
-    tiebreak is its row's primary key."""
+    by the field `at`. `show` names what an item shows — field paths or expressions on the row,
+    the keys of a JSON payload the timeline's one query carries — and `item(values)` builds the
+    item from that payload plus "at" (the event's time) and "pk" (the row's key, the tiebreak).
+    Payload values are as JSON returns them: dates as ISO text, numbers with a fraction as
+    Decimal, flags as true/false or 1/0; labels and translations are made in `item`, in the
+    request's language. `kind` is the items' kind — an expression when one source yields two
+    kinds — and, after the time, the order of events at the same moment."""
 
     events: Callable[[Account], QuerySet[Any]]
     at: str
     kind: str | Expression
-    items: Callable[[QuerySet[Any]], list[TimelineItem]]
+    show: Mapping[str, str | BaseExpression]
+    item: Callable[[dict[str, Any]], TimelineItem]
+
+
+def user_text(path: str) -> Expression:
+    """`str(user)` (kam/users/models.py: the display name, else the username) of the user at
+    `path`, computed in SQL so payloads and participant lists carry it; NULL without a user."""
+    return Coalesce(NullIf(F(f"{path}__display_name"), Value("")), F(f"{path}__username"))
+
+
+class _PayloadDecoder(json.JSONDecoder):
+    """Money stays exact: a number with a fraction decodes as Decimal, never as float."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "parse_float": Decimal})
 
 
 TIMELINE_LIMIT = 50
@@ -224,7 +258,8 @@ def timeline_register_source(source: TimelineSource) -> TimelineSource:
 def _newest_events(
     source: TimelineSource, number: int, account: Account, before: datetime | None, limit: int
 ) -> QuerySet[Any]:
-    """(time, kind, id, source number) of the source's newest `limit` events before `before`."""
+    """(time, kind, id, source number, payload) of the source's newest `limit` events before
+    `before`. The payload is one JSON column so every part of the UNION has the same shape."""
     kind = Value(source.kind) if isinstance(source.kind, str) else source.kind
     rows = source.events(account)
     if before is not None:
@@ -235,6 +270,9 @@ def _newest_events(
         .order_by("-timeline_at", "-timeline_kind", "-pk")
         .values("pk")[:limit]
     )
+    payload = ExpressionWrapper(
+        JSONObject(**source.show), output_field=JSONField(decoder=_PayloadDecoder)
+    )
     return (
         rows.model._default_manager.filter(pk__in=newest)
         .annotate(
@@ -242,9 +280,12 @@ def _newest_events(
             timeline_kind=kind,
             timeline_id=F("pk"),
             timeline_source=Value(number),
+            timeline_payload=payload,
         )
         .order_by()  # a model's default ordering is not allowed inside a UNION on SQLite
-        .values_list("timeline_at", "timeline_kind", "timeline_id", "timeline_source")
+        .values_list(
+            "timeline_at", "timeline_kind", "timeline_id", "timeline_source", "timeline_payload"
+        )
     )
 
 
@@ -253,9 +294,9 @@ def account_timeline(
 ) -> list[TimelineItem]:
     """The newest `limit` events of the account older than `before`, newest first.
 
-    A page costs the same few queries however many rows each source has: one UNION ALL of every
-    source's newest `limit` (time, kind, id) picks the events, then each source that has any of
-    them loads just those rows to show them.
+    One query whatever the kinds present and however many rows each source has: a UNION ALL
+    of every source's newest `limit` events, each with the payload its item shows, keeps the
+    newest `limit` of them.
     """
     if not TIMELINE_SOURCES:
         return []
@@ -268,12 +309,7 @@ def account_timeline(
         .union(*parts[1:], all=True)
         .order_by("-timeline_at", "-timeline_kind", "-timeline_id")[:limit]
     )
-    ids_by_source: dict[int, list[int]] = {}
-    for _at, _kind, pk, number in chosen:
-        ids_by_source.setdefault(number, []).append(pk)
-    items: list[TimelineItem] = []
-    for number, ids in ids_by_source.items():
-        source = TIMELINE_SOURCES[number]
-        items.extend(source.items(source.events(account).filter(pk__in=ids)))
-    items.sort(key=lambda item: (item.at, item.kind, item.tiebreak), reverse=True)
-    return items[:limit]
+    return [
+        TIMELINE_SOURCES[number].item({**payload, "at": at, "pk": pk})
+        for at, _kind, pk, number, payload in chosen
+    ]

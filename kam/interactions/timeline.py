@@ -1,34 +1,75 @@
 """This app's sources of the account timeline (R-ACT-3): visits, key people's score changes,
 grade changes and owner changes. Registered in `InteractionsConfig.ready()`."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    Expression,
+    Model,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.accounts.enums import Grade
 from kam.accounts.models import GradeChange, OwnerChange
 from kam.contacts.models import ScoreChange
+from kam.core.choices import choice_label
+from kam.interactions.enums import InteractionKind
 from kam.interactions.models import Interaction
-from kam.interactions.selectors import TimelineItem, TimelineSource
+from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
+
+# A visit's participants travel as one text: each person's "id<US>name", joined by <RS> (the
+# ASCII unit and record separators, which no name contains).
+_UNIT, _RECORD = "\x1f", "\x1e"
 
 
-def _interaction_items(rows: QuerySet[Interaction]) -> list[TimelineItem]:
-    rows = rows.select_related("created_by").prefetch_related(
-        "our_participants", "their_participants"
+def _participants(through: type[Model], person: str, name: str | Expression) -> Subquery:
+    """The visit's participants in the many-to-many table `through` (`person` names its column
+    for them), unordered: SQLite before 3.44 cannot order inside an aggregate, so the item does."""
+    pair = Concat(Cast(f"{person}_id", CharField()), Value(_UNIT), name)
+    return Subquery(
+        through._default_manager.filter(interaction_id=OuterRef("pk"))
+        .order_by()
+        .values("interaction_id")
+        .annotate(people=StringAgg(pair, Value(_RECORD)))
+        .values("people")
     )
-    return [
-        TimelineItem(
-            at=row.occurred_at,
-            kind="interaction",
-            title=row.subject,
-            detail=row.outcome,
-            url=row.get_absolute_url(),
-            actor=str(row.created_by) if row.created_by else "",
-            obj=row,
-            tiebreak=row.pk,
-        )
-        for row in rows
-    ]
+
+
+def _people(joined: str | None) -> list[tuple[int, str]]:
+    pairs = (record.split(_UNIT, 1) for record in joined.split(_RECORD)) if joined else ()
+    return [(int(pk), name) for pk, name in pairs]
+
+
+def _interaction_item(values: dict[str, Any]) -> TimelineItem:
+    # Contacts by name (their model's order), colleagues by id, as the visit's page lists them.
+    theirs = [name for _pk, name in sorted(_people(values["theirs"]), key=lambda p: (p[1], p[0]))]
+    ours = [name for _pk, name in sorted(_people(values["ours"]))]
+    people = ["、".join(theirs), "、".join(ours)]
+    next_step_date = values["next_step_date"]
+    return TimelineItem(
+        at=values["at"],
+        kind="interaction",
+        label=choice_label(InteractionKind, values["kind"]),
+        title=values["subject"],
+        detail=values["outcome"],
+        url=reverse("interactions:detail", args=[values["pk"]]),
+        actor=values["actor"] or "",
+        accompanied=bool(values["accompanied"]),
+        people=" · ".join(part for part in people if part),
+        next_step=values["next_step"],
+        next_step_date=date.fromisoformat(next_step_date) if next_step_date else None,
+        tiebreak=values["pk"],
+    )
 
 
 _SCORE_LABELS = (
@@ -48,80 +89,69 @@ def _previous(name: str) -> Subquery:
     return Subquery(earlier.values(name)[:1])
 
 
-def _score_title(row: ScoreChange) -> str:
+def _score_title(values: dict[str, Any]) -> str:
     parts = []
-    first = getattr(row, "prev_closeness", None) is None
+    first = values["prev_closeness"] is None
     for name, label in _SCORE_LABELS:
-        new = getattr(row, name)
-        old = getattr(row, f"prev_{name}", None)
+        new = values[name]
+        old = values[f"prev_{name}"]
         if first:
             parts.append(f"{label} {new}")
         elif old != new:
             parts.append(f"{label} {old}→{new}")
     if first:
         return _("%(name)s 初始评分 %(scores)s") % {
-            "name": row.contact.name,
+            "name": values["contact"],
             "scores": " · ".join(parts),
         }
-    return f"{row.contact.name} {' · '.join(parts) or _('评分未变')}"
+    return f"{values['contact']} {' · '.join(parts) or _('评分未变')}"
 
 
-def _score_items(rows: QuerySet[ScoreChange]) -> list[TimelineItem]:
-    # Each row compares with the contact's previous change, shown or not (later pages too).
-    previous = {f"prev_{name}": _previous(name) for name, _label in _SCORE_LABELS}
-    return [
-        TimelineItem(
-            at=row.changed_at,
-            kind="score",
-            title=_score_title(row),
-            detail=row.note,
-            url=row.contact.get_absolute_url(),
-            actor=str(row.actor) if row.actor else "",
-            obj=row,
-            tiebreak=row.pk,
-        )
-        for row in rows.select_related("contact", "actor").annotate(**previous)
-    ]
-
-
-def _grade_items(rows: QuerySet[GradeChange]) -> list[TimelineItem]:
-    labels = dict(Grade.choices)
-    items = []
-    for row in rows.select_related("actor"):
-        if row.from_grade:
-            title = _("客户分级 %(old)s → %(new)s") % {
-                "old": labels.get(row.from_grade, row.from_grade),
-                "new": labels.get(row.to_grade, row.to_grade),
-            }
-        else:
-            title = _("客户分级定为 %(new)s") % {"new": labels.get(row.to_grade, row.to_grade)}
-        items.append(_account_change_item(row, "grade", str(title)))
-    return items
-
-
-def _account_change_item(row: GradeChange | OwnerChange, kind: str, title: str) -> TimelineItem:
+def _score_item(values: dict[str, Any]) -> TimelineItem:
     return TimelineItem(
-        at=row.changed_at,
-        kind=kind,
-        title=title,
-        detail=row.reason,
-        actor=str(row.actor) if row.actor else "",
-        obj=row,
-        tiebreak=row.pk,
+        at=values["at"],
+        kind="score",
+        title=_score_title(values),
+        detail=values["note"],
+        url=reverse("contacts:detail", args=[values["contact_id"]]),
+        actor=values["actor"] or "",
+        tiebreak=values["pk"],
     )
 
 
-def _owner_items(rows: QuerySet[OwnerChange]) -> list[TimelineItem]:
-    items = []
-    for row in rows.select_related("from_owner", "to_owner", "actor"):
-        if row.to_owner is None:
-            title = _("%(old)s 将客户退回公海") % {"old": row.from_owner or _("（无）")}
-        elif row.from_owner is None:
-            title = _("客户经理设为 %(new)s") % {"new": row.to_owner}
-        else:
-            title = _("客户经理 %(old)s → %(new)s") % {"old": row.from_owner, "new": row.to_owner}
-        items.append(_account_change_item(row, "owner", str(title)))
-    return items
+def _grade_item(values: dict[str, Any]) -> TimelineItem:
+    labels = dict(Grade.choices)
+    old, new = values["from_grade"], values["to_grade"]
+    if old:
+        title = _("客户分级 %(old)s → %(new)s") % {
+            "old": labels.get(old, old),
+            "new": labels.get(new, new),
+        }
+    else:
+        title = _("客户分级定为 %(new)s") % {"new": labels.get(new, new)}
+    return _account_change_item(values, "grade", str(title))
+
+
+def _account_change_item(values: dict[str, Any], kind: str, title: str) -> TimelineItem:
+    return TimelineItem(
+        at=values["at"],
+        kind=kind,
+        title=title,
+        detail=values["reason"],
+        actor=values["actor"] or "",
+        tiebreak=values["pk"],
+    )
+
+
+def _owner_item(values: dict[str, Any]) -> TimelineItem:
+    old, new = values["from_owner"], values["to_owner"]
+    if new is None:
+        title = _("%(old)s 将客户退回公海") % {"old": old or _("（无）")}
+    elif old is None:
+        title = _("客户经理设为 %(new)s") % {"new": new}
+    else:
+        title = _("客户经理 %(old)s → %(new)s") % {"old": old, "new": new}
+    return _account_change_item(values, "owner", str(title))
 
 
 SOURCES = [
@@ -129,24 +159,58 @@ SOURCES = [
         events=lambda account: Interaction.objects.filter(account_id=account.pk),
         at="occurred_at",
         kind="interaction",
-        items=_interaction_items,
+        show={
+            "kind": "kind",
+            "subject": "subject",
+            "outcome": "outcome",
+            "next_step": "next_step",
+            "next_step_date": "next_step_date",
+            "accompanied": "accompanied",
+            "actor": user_text("created_by"),
+            "theirs": _participants(
+                Interaction.their_participants.through, "contact", "contact__name"
+            ),
+            "ours": _participants(Interaction.our_participants.through, "user", user_text("user")),
+        },
+        item=_interaction_item,
     ),
     TimelineSource(
         events=lambda account: ScoreChange.objects.filter(contact__account_id=account.pk),
         at="changed_at",
         kind="score",
-        items=_score_items,
+        # Each row compares with the contact's previous change, shown or not (later pages too).
+        show={
+            "contact": "contact__name",
+            "contact_id": "contact_id",
+            "note": "note",
+            "actor": user_text("actor"),
+            **{name: name for name, _label in _SCORE_LABELS},
+            **{f"prev_{name}": _previous(name) for name, _label in _SCORE_LABELS},
+        },
+        item=_score_item,
     ),
     TimelineSource(
         events=lambda account: GradeChange.objects.filter(account_id=account.pk),
         at="changed_at",
         kind="grade",
-        items=_grade_items,
+        show={
+            "from_grade": "from_grade",
+            "to_grade": "to_grade",
+            "reason": "reason",
+            "actor": user_text("actor"),
+        },
+        item=_grade_item,
     ),
     TimelineSource(
         events=lambda account: OwnerChange.objects.filter(account_id=account.pk),
         at="changed_at",
         kind="owner",
-        items=_owner_items,
+        show={
+            "from_owner": user_text("from_owner"),
+            "to_owner": user_text("to_owner"),
+            "reason": "reason",
+            "actor": user_text("actor"),
+        },
+        item=_owner_item,
     ),
 ]

@@ -1,37 +1,44 @@
 """Quote versions on the account timeline (R-ACT-3)."""
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kam.interactions.selectors import TimelineItem, TimelineSource
+from kam.core.choices import choice_label
+from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
+from kam.quotes.enums import QuoteStatus
 from kam.quotes.models import QuoteVersion
 
 
-def _quote_items(rows: QuerySet[QuoteVersion]) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            at=row.created_at,
-            kind="quote",
-            label=_("报价"),
-            title=_("%(deal)s 报价第 %(no)s 版（%(status)s），不含税 %(total)s 元")
-            % {
-                "deal": row.opportunity.name,
-                "no": row.version_no,
-                "status": row.get_status_display(),
-                "total": f"{row.net_total:,.2f}",
-            },
-            url=row.get_absolute_url(),
-            actor=str(row.created_by),
-            obj=row,
-            tiebreak=row.pk,
-        )
-        for row in rows.select_related("opportunity", "created_by")
-    ]
+def _quote_item(values: dict[str, Any]) -> TimelineItem:
+    return TimelineItem(
+        at=values["at"],
+        kind="quote",
+        label=_("报价"),
+        title=_("%(deal)s 报价第 %(no)s 版（%(status)s），不含税 %(total)s 元")
+        % {
+            "deal": values["deal"],
+            "no": values["version_no"],
+            "status": choice_label(QuoteStatus, values["status"]),
+            "total": f"{values['net_total']:,.2f}",
+        },
+        url=reverse("quotes:detail", args=[values["pk"]]),
+        actor=values["created_by"],
+        tiebreak=values["pk"],
+    )
 
 
 quote_source = TimelineSource(
     events=lambda account: QuoteVersion.objects.filter(opportunity__account_id=account.pk),
     at="created_at",
     kind="quote",
-    items=_quote_items,
+    show={
+        "deal": "opportunity__name",
+        "version_no": "version_no",
+        "status": "status",
+        "net_total": "net_total",
+        "created_by": user_text("created_by"),
+    },
+    item=_quote_item,
 )

@@ -1,10 +1,14 @@
 """Review notes and managers' comments on the account timeline (R-ACT-3), kind "review"."""
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
-from kam.interactions.selectors import TimelineItem, TimelineSource
+from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
 from kam.reviews.models import ReviewComment, ReviewItem
 
 
@@ -14,48 +18,42 @@ def _on_account(account: Account, prefix: str = "") -> Q:
     )
 
 
-def _note_items(notes: QuerySet[ReviewItem]) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            at=item.updated_at,
-            kind="review",
-            label=_("理单"),
-            title=_("理单备注：%(name)s") % {"name": item.snapshot.get("name", "")},
-            detail=" ".join(
-                part
-                for part in (
-                    item.rep_note,
-                    _("下一步：") + item.next_step if item.next_step else "",
-                )
-                if part
-            ),
-            url=item.sheet.get_absolute_url(),
-            actor=str(item.sheet.rep),
-            obj=item,
-            tiebreak=item.pk,
-        )
-        for item in notes.select_related("sheet", "sheet__rep")
-    ]
+def _sheet_url(values: dict[str, Any]) -> str:
+    """`ReviewSheet.get_absolute_url()`; the payload has the day as ISO text already."""
+    return reverse("reviews:sheet", args=[values["rep_id"], values["day"]])
 
 
-def _comment_items(comments: QuerySet[ReviewComment]) -> list[TimelineItem]:
-    found = []
-    for comment in comments.select_related("author", "item", "sheet"):
-        assert comment.item is not None  # noqa: S101 - filtered on the item's deal
-        found.append(
-            TimelineItem(
-                at=comment.created_at,
-                kind="review",
-                label=_("理单"),
-                title=_("理单点评：%(name)s") % {"name": comment.item.snapshot.get("name", "")},
-                detail=comment.body,
-                url=comment.sheet.get_absolute_url(),
-                actor=str(comment.author),
-                obj=comment,
-                tiebreak=comment.pk,
+def _note_item(values: dict[str, Any]) -> TimelineItem:
+    return TimelineItem(
+        at=values["at"],
+        kind="review",
+        label=_("理单"),
+        title=_("理单备注：%(name)s") % {"name": values["name"] or ""},
+        detail=" ".join(
+            part
+            for part in (
+                values["rep_note"],
+                _("下一步：") + values["next_step"] if values["next_step"] else "",
             )
-        )
-    return found
+            if part
+        ),
+        url=_sheet_url(values),
+        actor=values["rep"],
+        tiebreak=values["pk"],
+    )
+
+
+def _comment_item(values: dict[str, Any]) -> TimelineItem:
+    return TimelineItem(
+        at=values["at"],
+        kind="review",
+        label=_("理单"),
+        title=_("理单点评：%(name)s") % {"name": values["name"] or ""},
+        detail=values["body"],
+        url=_sheet_url(values),
+        actor=values["author"],
+        tiebreak=values["pk"],
+    )
 
 
 review_note_source = TimelineSource(
@@ -64,11 +62,26 @@ review_note_source = TimelineSource(
     ),
     at="updated_at",
     kind="review",
-    items=_note_items,
+    show={
+        "name": KeyTextTransform("name", "snapshot"),
+        "rep_note": "rep_note",
+        "next_step": "next_step",
+        "rep_id": "sheet__rep_id",
+        "day": "sheet__day",
+        "rep": user_text("sheet__rep"),
+    },
+    item=_note_item,
 )
 review_comment_source = TimelineSource(
     events=lambda account: ReviewComment.objects.filter(_on_account(account, "item__")),
     at="created_at",
     kind="review",
-    items=_comment_items,
+    show={
+        "name": KeyTextTransform("name", "item__snapshot"),
+        "body": "body",
+        "rep_id": "sheet__rep_id",
+        "day": "sheet__day",
+        "author": user_text("author"),
+    },
+    item=_comment_item,
 )

@@ -4,6 +4,8 @@ from datetime import date, datetime
 from typing import Any, cast
 
 import pytest
+from django.db import connection
+from django.urls import reverse
 
 from kam.accounts.models import Account
 from kam.billing.models import Invoice, Receipt
@@ -13,6 +15,7 @@ from kam.contracts.models import Contract, PaymentMilestone
 from kam.interactions.selectors import TimelineItem, account_timeline
 from kam.users.models import User
 from tests.billing.conftest import signed_contract
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -97,16 +100,43 @@ def test_billing_events_page_back_by_time(
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_billing_timeline_costs_two_queries(
+def test_billing_timeline_costs_one_query(
     rep_account: Account, finance: User, count: int, django_assert_num_queries: Any
 ) -> None:
     for n in range(count):
         contract = _contract(rep_account, f"HT2026000{n:03d}")
         _issue(contract, finance, f"FP000020{n}")
         _record(rep_account, finance, contract=contract)
-    # the events picked among every source's, then the billing events shown, with their
-    # invoices, receipts, contracts and actors joined
-    with django_assert_num_queries(2):
+    billing_event_items(rep_account, None, 50)  # content types and database features get cached
+    # the events picked among every source's, each with its invoice's or receipt's number,
+    # payer, contract and actor
+    with django_assert_num_queries(1):
         items = billing_event_items(rep_account, None, 50)
         assert len(items) == 2 * count
         assert all(i.detail and i.actor for i in items)
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        ("1234567.80", "1,234,567.80"),
+        ("0.10", "0.10"),
+        ("9876543210987.65", "9,876,543,210,987.65"),
+        # The largest amount money_clean takes has 16 digits: a float cannot carry it. SQLite
+        # stores every decimal as a 15-digit REAL, so only PostgreSQL keeps it.
+        pytest.param(
+            "99999999999999.99", "99,999,999,999,999.99",
+            marks=pytest.mark.skipif(connection.vendor == "sqlite", reason="15-digit REAL"),
+        ),
+    ],
+)  # fmt: skip
+def test_money_in_the_timeline_payload_is_exact(
+    rep_account: Account, finance: User, amount: str, shown: str
+) -> None:
+    _record(rep_account, finance, amount=amount)
+    [item] = billing_event_items(rep_account, None, 50)
+    assert item.title == f"登记回款 {shown} 元"
+    assert rep_account.owner is not None
+    url = reverse("interactions:for_account", args=[rep_account.pk])
+    html = client_for(rep_account.owner).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert f"登记回款 {shown} 元" in html
