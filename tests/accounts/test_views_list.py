@@ -179,7 +179,7 @@ def test_list_columns_are_choosable(rep):
     ("language", "texts"),
     [
         ("zh-hans", ["医疗卫生", "市级", "潜在客户", "持续购买", "公海"]),
-        ("en", ["Healthcare", "Municipal", "Prospect", "Recurring purchase", "Pool"]),
+        ("en", ["Healthcare", "Municipal", "Prospect", "Recurring purchase", "Public pool"]),
     ],
 )
 def test_every_column_shows_its_value(rep, language, texts):
@@ -204,6 +204,7 @@ def test_every_column_shows_its_value(rep, language, texts):
     assert cells["last_activity_at"] == "2026-03-04"
     assert cells["updated_at"] == "2026-03-04 05:06"
     pool = dict(zip(LIST_COLUMNS, rows["公海医院"], strict=True))
+    assert pool["owner"] == f'<span class="badge warn">{texts[-1]}</span>'
     assert pool["last_activity_at"] == "—" and pool["credit_code"] == ""
     for text in texts:
         assert text in response.text
