@@ -29,8 +29,9 @@ def _queries(client, url: str) -> int:
 
 def _read(response) -> list[tuple]:
     assert response.status_code == 200
-    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
-    return list(workbook.active.iter_rows(values_only=True))
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert sheet is not None
+    return list(sheet.iter_rows(values_only=True))
 
 
 def test_empty_map_explains_itself(rep):

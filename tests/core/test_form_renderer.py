@@ -2,7 +2,7 @@
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import BaseRenderer, DjangoTemplates
 from django.utils.safestring import mark_safe
 
 from kam.core.form_renderer import FormRenderer
@@ -24,7 +24,7 @@ class Everything(forms.Form):
     radio = forms.ChoiceField(choices=[("a", "甲")], widget=forms.RadioSelect)
 
 
-def _html(form: forms.Form, renderer: object) -> dict[str, str]:
+def _html(form: forms.Form, renderer: BaseRenderer) -> dict[str, str]:
     form.renderer = renderer
     return {name: str(form[name]) for name in form.fields}
 
