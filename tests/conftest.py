@@ -29,6 +29,13 @@ def division(company):
     return TeamFactory(name="华北大客户部", parent=company)
 
 
+# Every persona fixture below, for tests that check a rule for each of them.
+PERSONAS = [
+    "gm", "admin_user", "director", "manager", "rep", "colleague", "other_manager",
+    "other_rep", "solution_manager", "finance",
+]  # fmt: skip
+
+
 @pytest.fixture
 def team_one(division):
     return TeamFactory(name="一组", parent=division)

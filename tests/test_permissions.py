@@ -13,7 +13,7 @@ from kam.search.services import (
     search_index_interaction,
 )
 from kam.users.services import api_token_create
-from tests.conftest import client_for
+from tests.conftest import PERSONAS, client_for
 from tests.factories import (
     AccountFactory,
     AccountTeamMemberFactory,
@@ -23,10 +23,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "gm", "admin_user", "director", "manager", "rep", "colleague", "other_manager",
-    "other_rep", "solution_manager", "finance",
-]  # fmt: skip
 # Who sees the rep's account A (solution_manager is on its team) and the other rep's account B.
 SEES_A = {"gm", "admin_user", "director", "manager", "rep", "solution_manager"}
 SEES_B = {"gm", "admin_user", "director", "other_manager", "other_rep"}
@@ -68,7 +64,7 @@ def api_urls(records: dict) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("subject", ["a", "b"])
 def test_detail_pages_follow_visibility(request, world, role, subject):
     user = request.getfixturevalue(role)
@@ -78,7 +74,7 @@ def test_detail_pages_follow_visibility(request, world, role, subject):
         assert client.get(url).status_code == (200 if allowed else 404), url
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("subject", ["a", "b"])
 def test_api_follows_visibility(request, world, role, subject):
     user = request.getfixturevalue(role)
@@ -89,7 +85,7 @@ def test_api_follows_visibility(request, world, role, subject):
         assert response.status_code == (200 if allowed else 404), url
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_lists_search_and_api_lists_show_only_visible_records(request, world, role):
     user = request.getfixturevalue(role)
     client = client_for(user)
@@ -117,7 +113,7 @@ def test_lists_search_and_api_lists_show_only_visible_records(request, world, ro
             assert (pk in ids) == allowed, (url, subject)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_every_page_of_the_foundation_renders_for_every_role(request, world, role):
     user = request.getfixturevalue(role)
     client = client_for(user)
@@ -172,7 +168,7 @@ def write_requests(records: dict) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("subject", ["a", "b"])
 def test_write_pages_follow_edit_rights(request, world, role, subject):
     """Invisible → 404; visible but read-only (team member, pool) → 403; editors reach the form."""
@@ -190,7 +186,7 @@ def test_write_pages_follow_edit_rights(request, world, role, subject):
             assert status in {200, 302, 400}, (method, url, status)  # 400: the form, with errors
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_pool_account_is_visible_read_only_until_claimed(request, world, role):
     user = request.getfixturevalue(role)
     pool_account = AccountFactory(name="公海客户", owner=None, team=None)

@@ -10,16 +10,12 @@ from django.test import Client
 
 from kam.intents.models import IntentThresholds
 from kam.users.services import api_token_create
-from tests.conftest import client_for
+from tests.conftest import PERSONAS, client_for
 from tests.factories import AccountFactory, LeadFactory, OpportunityFactory
 from tests.intents.conftest import change_add
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "gm", "admin_user", "director", "manager", "rep", "colleague", "other_manager",
-    "other_rep", "solution_manager", "finance",
-]  # fmt: skip
 SEES_A = {"gm", "admin_user", "director", "manager", "rep"}
 SEES_B = {"gm", "admin_user", "director", "other_manager", "other_rep"}
 EDITS_THRESHOLDS = {"gm", "admin_user", "director"}
@@ -45,7 +41,7 @@ def _api(user):
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_board_page_and_api_show_only_the_reporting_line(request, world, role, rep, other_rep):
     user = request.getfixturevalue(role)
     expected = {owner.pk for owner, seen in ((rep, SEES_A), (other_rep, SEES_B)) if role in seen}
@@ -59,7 +55,7 @@ def test_board_page_and_api_show_only_the_reporting_line(request, world, role, r
         assert row["counts"]["A"] == 2  # a deal and a lead, nothing of anyone else
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("side", ["A", "B"])
 @pytest.mark.parametrize("kind", ["deal", "lead"])
 def test_history_panel_and_api_follow_visibility(request, world, role, side, kind):
@@ -76,7 +72,7 @@ def test_history_panel_and_api_follow_visibility(request, world, role, side, kin
         assert len(response.json()["changes"]) == 1
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_thresholds_page_and_api(request, world, role):
     user = request.getfixturevalue(role)
     allowed = role in EDITS_THRESHOLDS

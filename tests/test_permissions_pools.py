@@ -8,15 +8,11 @@ from django.urls import reverse
 
 from kam.pools.models import Pool
 from kam.users.services import api_token_create
-from tests.conftest import client_for
+from tests.conftest import PERSONAS, client_for
 from tests.pools.conftest import held, pool_with_known_rules, pooled
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "gm", "admin_user", "director", "manager", "rep", "colleague", "other_manager",
-    "other_rep", "solution_manager", "finance",
-]  # fmt: skip
 ASSIGNERS = {"gm", "admin_user", "director", "manager", "other_manager"}
 CONFIGURERS = {"gm", "admin_user", "director"}
 SEES_REPS_ACCOUNT = {"gm", "admin_user", "director", "manager", "rep"}
@@ -39,7 +35,7 @@ def world(pool, rep, other_rep):
     }
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_pages(role, request, world, pool):
     user = request.getfixturevalue(role)
     client = client_for(user)
@@ -55,7 +51,7 @@ def test_pages(role, request, world, pool):
     assert client.get(reverse("pools:edit", args=[pool.pk])).status_code == expected
 
 
-@pytest.mark.parametrize("role", [r for r in ROLES if r not in SEES_OTHER_TEAMS_ACCOUNT])
+@pytest.mark.parametrize("role", [r for r in PERSONAS if r not in SEES_OTHER_TEAMS_ACCOUNT])
 def test_another_teams_protected_account_is_invisible_to_claim_release_and_assign(
     role, request, world
 ):
@@ -69,7 +65,7 @@ def test_another_teams_protected_account_is_invisible_to_claim_release_and_assig
     assert theirs.owner.username == "other_rep"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_api(role, request, world, pool):
     user = request.getfixturevalue(role)
     _token, key = api_token_create(user=user, name="t")

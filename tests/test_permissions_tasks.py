@@ -11,15 +11,11 @@ from django.test import Client
 
 from kam.tasks.models import Task, WebhookDelivery
 from kam.users.services import api_token_create
-from tests.conftest import client_for
+from tests.conftest import PERSONAS, client_for
 from tests.tasks.conftest import TaskFactory, TeamWebhookFactory, closed_port_url
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "gm", "admin_user", "director", "manager", "rep", "colleague", "other_manager",
-    "other_rep", "solution_manager", "finance",
-]  # fmt: skip
 SEES_A = {"gm", "admin_user", "director", "manager", "rep"}
 SEES_B = {"gm", "admin_user", "director", "other_manager", "other_rep"}
 MANAGES_HOOK_A = {"gm", "admin_user", "director", "manager"}
@@ -30,7 +26,7 @@ CONFIGURES_BOTS = {"gm", "admin_user", "director", "manager", "other_manager"}
 
 @pytest.fixture
 def world(request, rep, other_rep, team_one, team_two):
-    for name in ROLES:
+    for name in PERSONAS:
         request.getfixturevalue(name)
     return {
         "task_a": TaskFactory(owner=rep, title="任务A"),
@@ -53,7 +49,7 @@ def _api(user) -> tuple[Client, dict[str, str]]:
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_pages(role, request, world):
     client = client_for(_user(request, role))
     task_a, task_b = world["task_a"], world["task_b"]
@@ -73,7 +69,7 @@ def test_pages(role, request, world):
     assert Task.objects.filter(pk=task_b.pk).exists() == (role not in SEES_B)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_bot_pages(role, request, world):
     client = client_for(_user(request, role))
     hook_a = world["hook_a"]
@@ -101,7 +97,7 @@ def test_bot_pages(role, request, world):
         assert created.status_code == 403
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_api(role, request, world):
     user = _user(request, role)
     client, auth = _api(user)

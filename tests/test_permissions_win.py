@@ -21,15 +21,11 @@ from kam.opportunities.services.opportunities import opportunity_create
 from kam.presales.services import presales_request_create
 from kam.quotes.services import quote_version_create
 from kam.users.services import api_token_create
-from tests.conftest import client_for
+from tests.conftest import PERSONAS, client_for
 from tests.factories import AccountFactory, AccountTeamMemberFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "gm", "admin_user", "director", "manager", "rep", "colleague", "other_manager",
-    "other_rep", "solution_manager", "finance",
-]  # fmt: skip
 SEES_A = {"gm", "admin_user", "director", "manager", "rep", "solution_manager"}
 SEES_B = {"gm", "admin_user", "director", "other_manager", "other_rep"}
 EDITS_A = {"gm", "admin_user", "director", "manager", "rep"}
@@ -103,7 +99,7 @@ def api_urls(records: dict) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("subject", ["a", "b"])
 def test_pages_follow_visibility(request, world, role, subject):
     user = request.getfixturevalue(role)
@@ -113,7 +109,7 @@ def test_pages_follow_visibility(request, world, role, subject):
         assert client.get(url).status_code == (200 if allowed else 404), (role, url)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("subject", ["a", "b"])
 def test_api_follows_visibility(request, world, role, subject):
     user = request.getfixturevalue(role)
@@ -125,7 +121,7 @@ def test_api_follows_visibility(request, world, role, subject):
         assert response.status_code == (200 if allowed else 404), (role, url)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_lists_board_forecast_and_search_show_only_visible_deals(request, world, role):
     user = request.getfixturevalue(role)
     client = client_for(user)
@@ -150,7 +146,7 @@ def test_lists_board_forecast_and_search_show_only_visible_deals(request, world,
         assert (world[subject]["deal"].pk in ids) == allowed, (role, subject)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_moving_deal_a_needs_edit_rights(request, world, role):
     """Editors get past the permission check (the gate then refuses: no expected date);
     the team member who only reads gets 403; everyone else cannot even see it (404)."""
@@ -167,7 +163,7 @@ def test_moving_deal_a_needs_edit_rights(request, world, role):
         assert response.status_code == (403 if role in SEES_A else 404), role
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_the_boards_closed_fold_shows_only_visible_deals(request, world, role):
     deals = [world[subject]["deal"] for subject in ("a", "b")]
     won = Stage.objects.get(process=deals[0].process, kind=StageKind.WON)
@@ -180,7 +176,7 @@ def test_the_boards_closed_fold_shows_only_visible_deals(request, world, role):
         assert (f'data-card="{deal.pk}"' in html) == allowed, (role, deal.name)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_every_win_page_renders_for_every_role(request, world, role):
     user = request.getfixturevalue(role)
     client = client_for(user)

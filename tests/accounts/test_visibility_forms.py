@@ -14,6 +14,7 @@ from kam.interactions.models import Interaction
 from kam.opportunities.models import OpportunityTeamMember
 from kam.pools.models import Placement
 from kam.pools.services.protection import default_pool
+from tests.conftest import PERSONAS
 from tests.factories import (
     AccountFactory,
     AccountTeamMemberFactory,
@@ -24,11 +25,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ROLES = [
-    "gm", "admin_user", "director", "manager", "rep", "colleague", "other_manager",
-    "other_rep", "solution_manager", "finance",
-]  # fmt: skip
 
 
 @pytest.fixture
@@ -59,7 +55,7 @@ def world(rep, other_rep, colleague, solution_manager, manager):
     return accounts
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_both_forms_select_the_same_accounts_and_records(request, world, role):
     user = request.getfixturevalue(role)
     joined = set(Account.objects.filter(account_visibility_q(user)).values_list("pk", flat=True))
