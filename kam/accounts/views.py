@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kam.accounts.enums import CoreField, PurchaseScenario
+from kam.accounts.enums import AccountStatus, CoreField, Industry, Level, PurchaseScenario
 from kam.accounts.forms import (
     AccountFilterForm,
     AccountForm,
@@ -55,6 +55,7 @@ from kam.accounts.services import (
     core_field_value,
 )
 from kam.audit.exports import export_allowed, export_response
+from kam.core.choices import choice_label
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number
@@ -153,10 +154,10 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     def rows() -> Iterator[list[Any]]:
         for account in queryset.iterator(chunk_size=1000):
             yield [
-                account.name, account.credit_code, account.get_industry_display(),
-                account.province, account.city, account.get_level_display(),
-                account.grade, account.get_status_display(),
-                account.get_purchase_scenario_display(), account.owner or "",
+                account.name, account.credit_code, choice_label(Industry, account.industry),
+                account.province, account.city, choice_label(Level, account.level),
+                account.grade, choice_label(AccountStatus, account.status),
+                choice_label(PurchaseScenario, account.purchase_scenario), account.owner or "",
                 account.team.name if account.team else "", account.last_activity_at,
                 account.updated_at,
             ]  # fmt: skip

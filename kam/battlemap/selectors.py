@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.rules import contract_visibility_q
 from kam.core.aggregates import fen, yuan
+from kam.core.choices import choice_labels
 from kam.core.pagination import Page, paginate
 from kam.tasks.rules import team_subtree_ids
 from kam.users.models import User
@@ -180,9 +180,8 @@ def _state(due_date: date | None, outstanding: Decimal, today: date) -> CellStat
 
 @dataclass(frozen=True)
 class Labels:
-    """Choice labels in the active language, read once per map or export: `get_FOO_display()`
-    hashes every lazy label of the field's choices on each call, which for the 40k milestones
-    of a company-wide export was most of its time."""
+    """The choice labels a map or export shows, in the active language (kam.core.choices:
+    `get_FOO_display()` per cell was most of a company-wide export's time)."""
 
     kinds: dict[str, str]
     triggers: dict[str, str]
@@ -191,10 +190,12 @@ class Labels:
 
     @classmethod
     def current(cls) -> "Labels":
-        def of(choices: type[models.Choices]) -> dict[str, str]:
-            return {value: str(label) for value, label in choices.choices}
-
-        return cls(of(MilestoneKind), of(MilestoneTrigger), of(ContractStatus), of(CellState))
+        return cls(
+            choice_labels(MilestoneKind),
+            choice_labels(MilestoneTrigger),
+            choice_labels(ContractStatus),
+            choice_labels(CellState),
+        )
 
 
 def _cell(milestone: PaymentMilestone, today: date, labels: Labels) -> Cell:

@@ -120,16 +120,12 @@ def _score_item(values: dict[str, Any]) -> TimelineItem:
 
 
 def _grade_item(values: dict[str, Any]) -> TimelineItem:
-    labels = dict(Grade.choices)
-    old, new = values["from_grade"], values["to_grade"]
+    old, new = values["from_grade"], choice_label(Grade, values["to_grade"])
     if old:
-        title = _("客户分级 %(old)s → %(new)s") % {
-            "old": labels.get(old, old),
-            "new": labels.get(new, new),
-        }
+        title = _("客户分级 %(old)s → %(new)s") % {"old": choice_label(Grade, old), "new": new}
     else:
-        title = _("客户分级定为 %(new)s") % {"new": labels.get(new, new)}
-    return _account_change_item(values, "grade", str(title))
+        title = _("客户分级定为 %(new)s") % {"new": new}
+    return _account_change_item(values, "grade", title)
 
 
 def _account_change_item(values: dict[str, Any], kind: str, title: str) -> TimelineItem:
