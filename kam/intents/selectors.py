@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 
 from kam.accounts.rules import owner_scope_ids
 from kam.intents.models import DEFAULT_THRESHOLDS, IntentChange, IntentThresholds
@@ -124,7 +125,8 @@ class BoardRow:
 
 
 def _days_since(moment: datetime, today: date) -> int:
-    return max(0, (today - moment.date()).days)
+    """Whole local days: `today` is the local date, and the database hands back UTC."""
+    return max(0, (today - timezone.localtime(moment).date()).days)
 
 
 def intent_board(user: User, today: date, team: Team | None = None) -> list[BoardRow]:

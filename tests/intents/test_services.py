@@ -1,11 +1,16 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kam.audit.models import FieldChange
 from kam.intents.models import IntentChange, IntentThresholds
-from kam.intents.selectors import intent_contradicts, intent_suggest, intent_thresholds
+from kam.intents.selectors import (
+    _days_since,
+    intent_contradicts,
+    intent_suggest,
+    intent_thresholds,
+)
 from kam.intents.services import intent_change_record, intent_thresholds_update
 from kam.leads.services.conversion import lead_convert
 from kam.leads.services.leads import lead_create, lead_update
@@ -176,3 +181,10 @@ def test_thresholds_update_allowed_for_director_gm_admin(request, persona):
     assert (
         intent_thresholds_update(actor=request.getfixturevalue(persona), values=VALID).a_days == 5
     )
+
+
+def test_days_in_a_count_local_days_when_utc_is_still_yesterday():
+    # 2026-11-21 17:00 UTC is already 11-22 01:00 in Shanghai (TIME_ZONE).
+    moved = datetime(2026, 11, 21, 17, 0, tzinfo=UTC)
+    assert _days_since(moved, date(2026, 11, 25)) == 3
+    assert _days_since(moved, date(2026, 11, 22)) == 0
