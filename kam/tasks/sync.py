@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.approvals.enums import ApprovalStatus, StepStatus
@@ -120,7 +121,7 @@ def _approval_steps_open() -> QuerySet[ApprovalStep]:
 
 def _approval_task(row: ApprovalStep) -> Derived:
     approval = row.approval
-    submitted = approval.submitted_at.date()
+    submitted = timezone.localtime(approval.submitted_at).date()
     return Derived(
         owner_id=row.approver_id,
         source=TaskSource.APPROVAL,

@@ -126,6 +126,16 @@ def test_approval_task_for_the_current_approver_closes_when_decided(rep, manager
     assert tasks_sync_all(now=NOW)["closed"] == 1
 
 
+def test_approval_due_counts_from_the_local_day_it_was_submitted(rep, manager):
+    # 2026-11-22 (a Sunday) 23:00 UTC is Monday 11-23 07:00 in Shanghai: due Tuesday, not Monday.
+    approval = ApprovalFactory(requester=rep, submitted_at=datetime(2026, 11, 22, 23, tzinfo=UTC))
+    ApprovalStepFactory(approval=approval, approver=manager)
+    tasks_sync_all(now=NOW)
+    assert _only(owner=manager, source="approval").due_at == datetime(
+        2026, 11, 24, 10, 0, tzinfo=UTC
+    )
+
+
 def test_follow_up_task_is_the_latest_next_step_of_an_open_lead(rep):
     lead = LeadFactory(owner=rep)
     first = LeadFollowUpFactory(
