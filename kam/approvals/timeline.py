@@ -26,7 +26,7 @@ def _approval_item(values: dict[str, Any]) -> TimelineItem:
 
 
 approval_source = TimelineSource(
-    events=lambda account: Approval.objects.filter(account_id=account.pk),
+    events=lambda account_id: Approval.objects.filter(account_id=account_id),
     at="submitted_at",
     kind="approval",
     show={

@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
 from kam.billing.enums import BillingEventKind
 from kam.billing.models import BillingEvent, Invoice, Receipt
 from kam.core.choices import choice_label
@@ -71,11 +70,11 @@ def _receipt_item(values: dict[str, Any]) -> TimelineItem:
     )
 
 
-def _billing_events(account: Account) -> QuerySet[BillingEvent]:
+def _billing_events(account_id: int) -> QuerySet[BillingEvent]:
     """The account's invoices (through their contracts) and receipts are picked by subqueries on
     their indexed account and contract columns."""
-    invoices = Invoice.objects.filter(contract__account_id=account.pk).values("pk")
-    receipts = Receipt.objects.filter(account_id=account.pk).values("pk")
+    invoices = Invoice.objects.filter(contract__account_id=account_id).values("pk")
+    receipts = Receipt.objects.filter(account_id=account_id).values("pk")
     return BillingEvent.objects.filter(Q(invoice_id__in=invoices) | Q(receipt_id__in=receipts))
 
 

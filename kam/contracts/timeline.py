@@ -3,13 +3,12 @@ Read from the contract's field history, which every state change already writes.
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
 from kam.audit.models import FieldChange
+from kam.audit.selectors import field_changes_of_model
 from kam.contracts.models import Contract
 from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
 
@@ -27,10 +26,9 @@ def _title(values: dict[str, Any]) -> str:
     return _("合同“%(name)s”：%(old)s → %(new)s") % names
 
 
-def _contract_events(account: Account) -> QuerySet[FieldChange]:
-    return FieldChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Contract),
-        object_id__in=Contract.objects.filter(account_id=account.pk).values("pk"),
+def _contract_events(account_id: int) -> QuerySet[FieldChange]:
+    return field_changes_of_model(Contract).filter(
+        object_id__in=Contract.objects.filter(account_id=account_id).values("pk"),
         field__in=EVENT_FIELDS,
     )
 

@@ -3,21 +3,19 @@ from the field history the sign-off service writes."""
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
 from kam.audit.models import FieldChange
+from kam.audit.selectors import field_changes_of_model
 from kam.delivery.models import DeliveryChainMember
 from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
 
 
-def _signoff_events(account: Account) -> QuerySet[FieldChange]:
-    return FieldChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(DeliveryChainMember),
-        object_id__in=DeliveryChainMember.objects.filter(contract__account_id=account.pk).values(
+def _signoff_events(account_id: int) -> QuerySet[FieldChange]:
+    return field_changes_of_model(DeliveryChainMember).filter(
+        object_id__in=DeliveryChainMember.objects.filter(contract__account_id=account_id).values(
             "pk"
         ),
         field="signoff_status",

@@ -34,8 +34,8 @@ def _intent_change_item(values: dict[str, Any]) -> TimelineItem:
 
 
 intent_change_source = TimelineSource(
-    events=lambda account: IntentChange.objects.filter(
-        Q(opportunity__account_id=account.pk) | Q(lead__account_id=account.pk)
+    events=lambda account_id: IntentChange.objects.filter(
+        Q(opportunity__account_id=account_id) | Q(lead__account_id=account_id)
     ),
     at="changed_at",
     kind="intent",

@@ -152,7 +152,7 @@ def _owner_item(values: dict[str, Any]) -> TimelineItem:
 
 SOURCES = [
     TimelineSource(
-        events=lambda account: Interaction.objects.filter(account_id=account.pk),
+        events=lambda account_id: Interaction.objects.filter(account_id=account_id),
         at="occurred_at",
         kind="interaction",
         show={
@@ -171,7 +171,7 @@ SOURCES = [
         item=_interaction_item,
     ),
     TimelineSource(
-        events=lambda account: ScoreChange.objects.filter(contact__account_id=account.pk),
+        events=lambda account_id: ScoreChange.objects.filter(contact__account_id=account_id),
         at="changed_at",
         kind="score",
         # Each row compares with the contact's previous change, shown or not (later pages too).
@@ -186,7 +186,7 @@ SOURCES = [
         item=_score_item,
     ),
     TimelineSource(
-        events=lambda account: GradeChange.objects.filter(account_id=account.pk),
+        events=lambda account_id: GradeChange.objects.filter(account_id=account_id),
         at="changed_at",
         kind="grade",
         show={
@@ -198,7 +198,7 @@ SOURCES = [
         item=_grade_item,
     ),
     TimelineSource(
-        events=lambda account: OwnerChange.objects.filter(account_id=account.pk),
+        events=lambda account_id: OwnerChange.objects.filter(account_id=account_id),
         at="changed_at",
         kind="owner",
         show={

@@ -57,14 +57,16 @@ def _follow_up_item(values: dict[str, Any]) -> TimelineItem:
 
 # A lead raised on the account and its conversion are two events of one row: two sources.
 lead_created_source = TimelineSource(
-    events=lambda account: Lead.objects.filter(account_id=account.pk),
+    events=lambda account_id: Lead.objects.filter(account_id=account_id),
     at="created_at",
     kind="lead",
     show={"name": "company_name", "source": "source", "created_by": user_text("created_by")},
     item=_created_item,
 )
 lead_converted_source = TimelineSource(
-    events=lambda account: Lead.objects.filter(account_id=account.pk, converted_at__isnull=False),
+    events=lambda account_id: Lead.objects.filter(
+        account_id=account_id, converted_at__isnull=False
+    ),
     at="converted_at",
     kind="lead",
     show={
@@ -76,7 +78,7 @@ lead_converted_source = TimelineSource(
     item=_converted_item,
 )
 lead_follow_up_source = TimelineSource(
-    events=lambda account: LeadFollowUp.objects.filter(lead__account_id=account.pk),
+    events=lambda account_id: LeadFollowUp.objects.filter(lead__account_id=account_id),
     at="at",
     kind="lead",
     show={

@@ -36,7 +36,7 @@ def _stage_move_item(values: dict[str, Any]) -> TimelineItem:
 
 
 stage_move_source = TimelineSource(
-    events=lambda account: StageMove.objects.filter(opportunity__account_id=account.pk),
+    events=lambda account_id: StageMove.objects.filter(opportunity__account_id=account_id),
     at="moved_at",
     kind="stage",
     # Stage names in both languages: the item picks the request's (`Stage.display_name`).

@@ -38,7 +38,7 @@ def _pool_event_item(values: dict[str, Any]) -> TimelineItem:
 
 
 pool_event_source = TimelineSource(
-    events=lambda account: PoolEvent.objects.filter(account_id=account.pk),
+    events=lambda account_id: PoolEvent.objects.filter(account_id=account_id),
     at="at",
     kind="pool",
     show={

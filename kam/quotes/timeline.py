@@ -30,7 +30,7 @@ def _quote_item(values: dict[str, Any]) -> TimelineItem:
 
 
 quote_source = TimelineSource(
-    events=lambda account: QuoteVersion.objects.filter(opportunity__account_id=account.pk),
+    events=lambda account_id: QuoteVersion.objects.filter(opportunity__account_id=account_id),
     at="created_at",
     kind="quote",
     show={

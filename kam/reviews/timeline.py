@@ -7,14 +7,13 @@ from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account
 from kam.interactions.selectors import TimelineItem, TimelineSource, user_text
 from kam.reviews.models import ReviewComment, ReviewItem
 
 
-def _on_account(account: Account, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}opportunity__account_id": account.pk}) | Q(
-        **{f"{prefix}lead__account_id": account.pk}
+def _on_account(account_id: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}opportunity__account_id": account_id}) | Q(
+        **{f"{prefix}lead__account_id": account_id}
     )
 
 
@@ -57,7 +56,7 @@ def _comment_item(values: dict[str, Any]) -> TimelineItem:
 
 
 review_note_source = TimelineSource(
-    events=lambda account: ReviewItem.objects.filter(_on_account(account)).exclude(
+    events=lambda account_id: ReviewItem.objects.filter(_on_account(account_id)).exclude(
         rep_note="", next_step=""
     ),
     at="updated_at",
@@ -73,7 +72,7 @@ review_note_source = TimelineSource(
     item=_note_item,
 )
 review_comment_source = TimelineSource(
-    events=lambda account: ReviewComment.objects.filter(_on_account(account, "item__")),
+    events=lambda account_id: ReviewComment.objects.filter(_on_account(account_id, "item__")),
     at="created_at",
     kind="review",
     show={

@@ -95,7 +95,7 @@ def test_timeline_sources_are_extensible(account, rep):
         return TimelineItem(at=values["at"], kind="payment", title=f"回款 {values['reason']}")
 
     source = TimelineSource(
-        events=lambda acc: GradeChange.objects.filter(account_id=acc.pk, reason="10 万"),
+        events=lambda account_id: GradeChange.objects.filter(account_id=account_id, reason="10 万"),
         at="changed_at",
         kind="payment",
         show={"reason": "reason"},

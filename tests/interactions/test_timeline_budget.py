@@ -39,7 +39,7 @@ def _bring_every_kind_forward(account: Account) -> None:
     """Each source's newest event of the account moves to now, so the first page shows them all."""
     now = timezone.now()
     for source in TIMELINE_SOURCES:
-        rows = source.events(account)
+        rows = source.events(account.pk)
         newest = rows.order_by(f"-{source.at}").values_list("pk", flat=True).first()
         if newest is not None:
             rows.model._default_manager.filter(pk=newest).update(**{source.at: now})
