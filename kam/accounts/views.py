@@ -22,7 +22,7 @@ from kam.accounts.forms import (
     TeamMemberForm,
     VerificationForm,
 )
-from kam.accounts.list_cells import account_cells
+from kam.accounts.list_cells import account_rows_html
 from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.rules import account_can_create, account_can_edit
 from kam.accounts.selectors import (
@@ -61,8 +61,7 @@ from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number
 from kam.opportunities.selectors import opportunities_for_account
 from kam.users.saved_views import (
-    default_view_redirect,
-    saved_views_context,
+    saved_views,
     view_columns,
     view_query,
 )
@@ -109,7 +108,8 @@ def _headers(columns: list[str], sort: str) -> list[dict[str, Any]]:
 
 def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if default := default_view_redirect(request, LIST_KEY):
+    views = saved_views(request, LIST_KEY)
+    if default := views.default_redirect():
         return default
     filter_form = AccountFilterForm(request.GET or None, user=user)
     sort = filter_form.sort_value()
@@ -121,11 +121,11 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "page_obj": page,
         "accounts": page.object_list,
-        "rows": [(account, account_cells(account, columns)) for account in page.object_list],
+        "rows": account_rows_html(page.object_list, columns),
         "columns": columns,
         "headers": _headers(columns, sort),
         "all_columns": [(key, COLUMN_LABELS[key]) for key in LIST_COLUMNS],
-        **saved_views_context(request, LIST_KEY),
+        **views.context(),
         "can_export": export_allowed(user),
         "can_create": account_can_create(user),
         "query_string": view_query(request.GET),

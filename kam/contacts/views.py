@@ -57,7 +57,7 @@ from kam.contacts.services import (
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
-from kam.users.saved_views import default_view_redirect, saved_views_context, view_query
+from kam.users.saved_views import saved_views, view_query
 
 LIST_KEY = "contacts"
 
@@ -79,7 +79,8 @@ def _list_filters(request: AuthenticatedHttpRequest) -> tuple[ContactFilterForm,
 
 @require_GET
 def contact_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if default := default_view_redirect(request, LIST_KEY):
+    views = saved_views(request, LIST_KEY)
+    if default := views.default_redirect():
         return default
     filter_form, filters = _list_filters(request)
     sort = filters.get("sort") or "name"
@@ -91,7 +92,7 @@ def contact_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filtered": filtered,
         "can_export": export_allowed(request.user),
         "query_string": view_query(request.GET),
-        **saved_views_context(request, LIST_KEY),
+        **views.context(),
     }
     return render(request, "contacts/list.html", context)
 

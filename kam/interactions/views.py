@@ -36,13 +36,14 @@ from kam.interactions.services import (
     interaction_create,
     interaction_update,
 )
-from kam.users.saved_views import default_view_redirect, saved_views_context, view_query
+from kam.users.saved_views import saved_views, view_query
 
 LIST_KEY = "interactions"
 
 
 def list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if default := default_view_redirect(request, LIST_KEY):
+    views = saved_views(request, LIST_KEY)
+    if default := views.default_redirect():
         return default
     filters = InteractionFilterForm(request.GET or None, user=request.user)
     rows = interaction_list(request.user, **filters.selector_kwargs())
@@ -53,7 +54,7 @@ def list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filtered": filters.is_filtered(),
         "can_export": export_allowed(request.user),
         "query_string": view_query(request.GET),
-        **saved_views_context(request, LIST_KEY),
+        **views.context(),
     }
     return render(request, "interactions/list.html", context)
 

@@ -1,13 +1,15 @@
 """What every list page with saved views needs (R-UI-1): the default-view redirect and the
 context of the shared bar (templates/partials/saved_views.html)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 
 from kam.core.http import AuthenticatedHttpRequest
-from kam.users.selectors import saved_view_default, saved_views_for
+from kam.users.models import SavedView
+from kam.users.selectors import saved_views_for
 
 # Parameters that describe a page of the list rather than the view itself.
 TRANSIENT_PARAMS = ("page", "reset", "format")
@@ -26,21 +28,31 @@ def view_columns(query: QueryDict) -> list[str]:
     return [part for value in query.getlist("cols") for part in value.split(",") if part]
 
 
-def default_view_redirect(
-    request: AuthenticatedHttpRequest, list_key: str
-) -> HttpResponseRedirect | None:
-    """Opening a list without parameters applies the user's default view, if any."""
-    if request.GET:
-        return None
-    default = saved_view_default(request.user, list_key)
-    if default is None or not default.query_string:
-        return None
-    return redirect(f"{request.path}?{default.query_string}")
+@dataclass(frozen=True)
+class SavedViews:
+    """The user's saved views of one list, read in one query: the default-view redirect and the
+    bar's context both come from them."""
+
+    request: AuthenticatedHttpRequest
+    list_key: str
+    views: list[SavedView]
+
+    def default_redirect(self) -> HttpResponseRedirect | None:
+        """Opening a list without parameters applies the user's default view, if any."""
+        if self.request.GET:
+            return None
+        default = next((view for view in self.views if view.is_default), None)
+        if default is None or not default.query_string:
+            return None
+        return redirect(f"{self.request.path}?{default.query_string}")
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "saved_views": self.views,
+            "saved_view_list_key": self.list_key,
+            "saved_view_query": view_query(self.request.GET),
+        }
 
 
-def saved_views_context(request: AuthenticatedHttpRequest, list_key: str) -> dict[str, Any]:
-    return {
-        "saved_views": saved_views_for(request.user, list_key),
-        "saved_view_list_key": list_key,
-        "saved_view_query": view_query(request.GET),
-    }
+def saved_views(request: AuthenticatedHttpRequest, list_key: str) -> SavedViews:
+    return SavedViews(request, list_key, list(saved_views_for(request.user, list_key)))

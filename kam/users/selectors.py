@@ -45,10 +45,6 @@ def saved_views_for(user: User, list_key: str) -> QuerySet[SavedView]:
     return SavedView.objects.filter(user=user, list_key=list_key).order_by("name")
 
 
-def saved_view_default(user: User, list_key: str) -> SavedView | None:
-    return SavedView.objects.filter(user=user, list_key=list_key, is_default=True).first()
-
-
 def saved_view_get_own(user: User, pk: int) -> SavedView:
     """One of the user's own saved views; anyone else's is a 404."""
     return get_object_or_404(SavedView, pk=pk, user=user, list_key__in=list(SAVED_VIEW_LISTS))

@@ -2,16 +2,20 @@
 
 import csv
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from kam.accounts.list_cells import account_cells, account_rows_html
 from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.selectors import LIST_COLUMNS
 from kam.audit.models import ExportLog
@@ -195,7 +199,7 @@ def test_every_column_shows_its_value(rep, language, texts):
 
     response = client.get(reverse("accounts:list"), {"cols": ",".join(LIST_COLUMNS)})
 
-    rows = {a.name: cells for a, cells in response.context["rows"]}
+    rows = _table_rows(response.text)
     cells = dict(zip(LIST_COLUMNS, rows["陕西电信"], strict=True))
     assert cells["grade"] == '<span class="badge grade-A">A</span>'
     assert cells["province"] == "陕西"  # no city, no separator
@@ -208,6 +212,44 @@ def test_every_column_shows_its_value(rep, language, texts):
     assert pool["last_activity_at"] == "—" and pool["credit_code"] == ""
     for text in texts:
         assert text in response.text
+
+
+def _table_rows(page: str) -> dict[str, list[str]]:
+    """The account table's rows: the account's name → its cells after the name."""
+    rows = {}
+    for row in re.findall(r"<tr><td>(.*?)</tr>", page):
+        name = re.search(r"<a [^>]*>(.*?)</a>", row)
+        assert name is not None
+        rows[name[1]] = re.findall(r"<td>(.*?)</td>", row)
+    return rows
+
+
+# The rows as the template wrote them before they were built in Python.
+TEMPLATE_ROWS = Template(
+    "{% load i18n %}{% for a, cells in rows %}<tr>"
+    '<td><a href="{{ a.get_absolute_url }}">{{ a.name }}</a>{% if a.personnel_change_at %} '
+    '<span class="badge bad">{% translate "关键人变动" %}</span>{% endif %}</td>'
+    "{% for cell in cells %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_rows_are_what_the_template_wrote(rep, language):
+    awkward = make_account(
+        name="<b>\"甲&乙\"</b> 'x'", owner=rep, credit_code=CODE, city="西安", grade="B"
+    )
+    Account.objects.filter(pk=awkward.pk).update(personnel_change_at=timezone.now())
+    make_account(name="公海医院", owner=None)
+    accounts = list(Account.objects.select_related("owner", "team").order_by("pk"))
+
+    with translation.override(language):
+        built = account_rows_html(accounts, list(LIST_COLUMNS))
+        cells = [(a, account_cells(a, list(LIST_COLUMNS))) for a in accounts]
+        written = TEMPLATE_ROWS.render(Context({"rows": cells}))
+
+    assert built.replace("\n", "") == written
+    assert "&lt;b&gt;&quot;甲&amp;乙&quot;&lt;/b&gt; &#x27;x&#x27;" in built
 
 
 @pytest.mark.django_db

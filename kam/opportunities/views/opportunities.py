@@ -59,7 +59,7 @@ from kam.opportunities.services.moves import GateRefused, opportunity_move
 from kam.opportunities.services.opportunities import opportunity_create
 from kam.opportunities.services.override import opportunity_create_request
 from kam.products.models import Product
-from kam.users.saved_views import default_view_redirect, saved_views_context, view_query
+from kam.users.saved_views import saved_views, view_query
 
 LIST_KEY = "opportunities"
 IRON_TRIANGLE = [TeamRole.ACCOUNT_MANAGER, TeamRole.SOLUTION_MANAGER, TeamRole.DELIVERY_MANAGER]
@@ -88,7 +88,8 @@ def _headers(sort: str) -> list[dict[str, Any]]:
 
 def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if default := default_view_redirect(request, LIST_KEY):
+    views = saved_views(request, LIST_KEY)
+    if default := views.default_redirect():
         return default
     filter_form = OpportunityFilterForm(_filter_data(request.GET), user=user)
     filters = filter_form.filters()
@@ -102,7 +103,7 @@ def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": [(o, badges.get(o.pk, [])) for o in page.object_list],
         "headers": _headers(sort),
         "totals": opportunities_totals(queryset),
-        **saved_views_context(request, LIST_KEY),
+        **views.context(),
         "can_export": export_allowed(user),
         "can_see_violations": violations_report_allowed(user),
         "query_string": view_query(request.GET),
