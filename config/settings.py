@@ -141,6 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # The real hasher is slow by design; tests log personas in thousands of times.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTHENTICATION_BACKENDS = ["kam.users.backends.PermissionsInOneQuery"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

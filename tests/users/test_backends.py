@@ -1,0 +1,62 @@
+"""A user's permissions come from their own grants and their groups', in one query, as Django's
+model backend gives them."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+
+from kam.users.backends import PermissionsInOneQuery
+from kam.users.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = "users.export_data"
+
+
+def _fresh(user: User) -> User:
+    return User.objects.get(pk=user.pk)  # no permission cache
+
+
+def _permission(codename: str) -> Permission:
+    return Permission.objects.get(codename=codename)
+
+
+@pytest.fixture
+def granted():
+    """Users granted export directly, through a group, both, neither; a superuser; and an
+    inactive user who was granted it."""
+    group = Group.objects.create(name="导出")
+    group.permissions.add(_permission("export_data"), _permission("view_user"))
+    own, via_group, both, neither = UserFactory.create_batch(4)
+    own.user_permissions.add(_permission("export_data"))
+    via_group.groups.add(group)
+    both.user_permissions.add(_permission("export_data"), _permission("change_user"))
+    both.groups.add(group)
+    inactive = UserFactory(is_active=False)
+    inactive.user_permissions.add(_permission("export_data"))
+    superuser = UserFactory(is_superuser=True)
+    return {
+        "own": own, "via_group": via_group, "both": both, "neither": neither,
+        "inactive": inactive, "superuser": superuser,
+    }  # fmt: skip
+
+
+def test_the_permissions_are_django_models_backends(granted):
+    for name, user in granted.items():
+        ours = PermissionsInOneQuery().get_all_permissions(_fresh(user))
+        django = ModelBackend().get_all_permissions(_fresh(user))
+        assert ours == django, name
+    assert _fresh(granted["both"]).has_perm("users.change_user")
+    assert not _fresh(granted["inactive"]).has_perm(EXPORT)
+    allowed = {name for name, user in granted.items() if _fresh(user).has_perm(EXPORT)}
+    assert allowed == {"own", "via_group", "both", "superuser"}
+
+
+def test_one_query_then_none(granted, django_assert_num_queries):
+    user = _fresh(granted["both"])
+
+    with django_assert_num_queries(1):
+        assert user.has_perm(EXPORT)
+        assert user.has_perm("users.view_user")
+        assert not user.has_perm("users.delete_user")
