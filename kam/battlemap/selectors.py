@@ -8,11 +8,12 @@ the row count: the contracts of the page, their milestones with money, and the t
 whole filtered set (two aggregates, summed over whole fen in SQL).
 """
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -40,7 +41,6 @@ MAP_STATUSES = (ContractStatus.SIGNED, ContractStatus.EXECUTING, ContractStatus.
 COLUMNS = tuple(MilestoneKind)
 COLUMN_OF_KIND = {kind.value: n for n, kind in enumerate(COLUMNS)}
 DUE_SOON_DAYS = 30
-EXPORT_CHUNK = 500
 ORDERINGS = {
     MapSort.ACCOUNT: ("account__name", "signed_on", "pk"),
     MapSort.SIGNED: ("-signed_on", "-pk"),
@@ -286,42 +286,31 @@ def battle_map(user: User, filters: MapFilters, today: date, page_number: int = 
 
 
 # What a spreadsheet row needs, read as tuples: model instances for the 50k contracts and
-# milestones of a company-wide map were most of the time its rows took.
-EXPORT_CONTRACT_FIELDS = (
-    "pk", "account__name", "number", "name", "owner_id", "status", "signed_on", "terms", "amount",
+# milestones of a company-wide map were most of the time its rows took. One row per contract
+# and milestone (a contract without one still comes, once, with NULLs).
+EXPORT_FIELDS = (
+    "pk", "account__name", "number", "name", "owner__display_name", "owner__username",
+    "status", "signed_on", "terms", "amount",
+    "milestones__kind", "milestones__amount", "milestones__due_date",
+    "milestones__invoiced_fen", "milestones__allocated_fen",
 )  # fmt: skip
-OWNER_AT = EXPORT_CONTRACT_FIELDS.index("owner_id")
-EXPORT_MILESTONE_FIELDS = (
-    "contract_id", "kind", "amount", "due_date", "invoiced_fen", "allocated_fen",
-)  # fmt: skip
+CONTRACT_PART = 10
+EXPORT_FETCH = 2000
 
 
 def battle_map_export_rows(user: User, filters: MapFilters, today: date) -> Iterator[list[Any]]:
-    """One spreadsheet row per contract, fetched in chunks (keyset on the map's order would
-    need a unique sort key; chunks by primary key keep memory bounded instead): per chunk its
-    contracts, their milestones and the owners not seen in an earlier chunk."""
+    """One spreadsheet row per contract, from one query streamed in batches: the contracts
+    joined with their milestones, in the map's order (which ends with the key, so a contract's
+    milestones arrive together), so memory stays bounded and the query count constant."""
     contracts = battle_map_contracts(user, filters, today)
-    ids = list(contracts.values_list("pk", flat=True))
+    joined = contracts.order_by(*contracts.query.order_by, "milestones__position")
     labels = Labels.current()
-    owners: dict[int, str] = {}
-    for start in range(0, len(ids), EXPORT_CHUNK):
-        chunk = ids[start : start + EXPORT_CHUNK]
-        by_pk = {
-            row[0]: row
-            for row in Contract.objects.filter(pk__in=chunk).values_list(*EXPORT_CONTRACT_FIELDS)
-        }
-        new_owners = {row[OWNER_AT] for row in by_pk.values()} - owners.keys()
-        if new_owners:
-            owners.update((u.pk, str(u)) for u in User.objects.filter(pk__in=new_owners))
-        milestones: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-        for milestone in (
-            PaymentMilestone.objects.filter(contract_id__in=chunk)
-            .order_by("contract_id", "position")
-            .values_list(*EXPORT_MILESTONE_FIELDS)
-        ):
-            milestones[milestone[0]].append(milestone)
-        for pk in chunk:
-            yield _export_row(by_pk[pk], milestones[pk], owners, today, labels)
+    for _pk, parts in groupby(
+        joined.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_FETCH), key=itemgetter(0)
+    ):
+        contract_parts = list(parts)
+        milestones = [part[CONTRACT_PART:] for part in contract_parts]
+        yield _export_row(contract_parts[0][:CONTRACT_PART], milestones, today, labels)
 
 
 def export_headers() -> list[str]:
@@ -340,17 +329,15 @@ def export_headers() -> list[str]:
 
 
 def _export_row(
-    contract: tuple[Any, ...],
-    milestones: list[tuple[Any, ...]],
-    owners: dict[int, str],
-    today: date,
-    labels: Labels,
+    contract: tuple[Any, ...], milestones: list[tuple[Any, ...]], today: date, labels: Labels
 ) -> list[Any]:
     """The row `battle_map_rows` makes of the contract, as the spreadsheet's cells."""
-    _pk, account, number, name, owner_id, status, signed_on, terms, amount = contract
+    _pk, account, number, name, owner_name, username, status, signed_on, terms, amount = contract
     columns: list[list[tuple[MilestoneMoney, CellState]]] = [[] for _ in COLUMNS]
     invoiced = received = overdue = ZERO
-    for _contract_id, kind, instalment, due_date, invoiced_fen, allocated_fen in milestones:
+    for kind, instalment, due_date, invoiced_fen, allocated_fen in milestones:
+        if kind is None:
+            continue  # the contract has no milestone (the outer join's one row)
         money = milestone_money_of(instalment, due_date, invoiced_fen, allocated_fen, today)
         state = _state(money.due_date, money.outstanding, today)
         columns[COLUMN_OF_KIND[kind]].append((money, state))
@@ -359,13 +346,13 @@ def _export_row(
         if state == CellState.OVERDUE:
             overdue += money.outstanding
     values: list[Any] = [
-        account, number, name, owners[owner_id], labels.statuses.get(status, status), signed_on,
-        terms[:500],
+        account, number, name, owner_name or username, labels.statuses.get(status, status),
+        signed_on, terms[:500],
         amount, invoiced, received, amount - received, overdue, _progress(received, amount),
     ]  # fmt: skip
     for cells in columns:
         if not cells:
-            values += ["", "", "", "", ""]
+            values += [None] * 5  # no cell written: a blank in the spreadsheet
             continue
         values += [
             " / ".join(m.due_date.isoformat() if m.due_date else "—" for m, _s in cells),

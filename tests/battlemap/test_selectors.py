@@ -1,5 +1,6 @@
 """The battle map's rows, states and totals: exact to the fen, visible rows only."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -148,18 +149,29 @@ def test_export_rows_carry_each_instalment(rep, finance):
     assert row[13 + 4] == "已结清"
 
 
-def test_export_reads_each_chunk_in_the_same_queries(rep, colleague, manager, monkeypatch):
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
+def test_export_reads_in_one_query_whatever_the_rows(rep, colleague, manager, monkeypatch):
+    # Fetched three rows at a time, so a contract's four milestones span two fetches.
+    monkeypatch.setattr(selectors, "EXPORT_FETCH", 3)
 
-    def queries() -> int:
+    def export() -> tuple[int, list[list[object]]]:
         with CaptureQueriesContext(connection) as captured:
-            list(battle_map_export_rows(manager, MapFilters(), today()))
-        return len(captured)
+            rows = list(battle_map_export_rows(manager, MapFilters(), today()))
+        return len(captured), rows
 
+    export()  # the manager's reports, read once per user object
     map_contract(rep, account_name="客户一")
     map_contract(colleague, account_name="客户二")
-    one_chunk = queries()
-    map_contract(rep, account_name="客户三")
+    two_queries, _rows = export()
+    map_contract(rep, account_name="客户三", amounts=("1000.00",), due_in_days=(-3,))
     map_contract(colleague, account_name="客户四")
-    # The second chunk: its contracts and their milestones; both owners are known by then.
-    assert queries() == one_chunk + 2
+    four_queries, rows = export()
+
+    assert four_queries == two_queries == 1
+    assert [row[0] for row in rows] == ["客户一", "客户三", "客户二", "客户四"]
+    assert [row[7] for row in rows] == [Decimal("1000.00")] * 4
+    one_instalment = rows[1]
+    assert one_instalment[13:18] == [
+        (today() - timedelta(days=3)).isoformat(), Decimal("1000.00"), Decimal("0.00"),
+        Decimal("0.00"), "已逾期",
+    ]  # fmt: skip
+    assert one_instalment[18:] == [None] * (len(one_instalment) - 18)
