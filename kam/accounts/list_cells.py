@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -20,7 +19,9 @@ Cell = str | SafeString
 
 
 def _when(value: datetime | None, pattern: str) -> str:
-    return date_format(timezone.localtime(value), pattern) if value else ""
+    # strftime: what the template's `date` filter writes for these numeric patterns, at a
+    # fraction of the cost of Django's DateFormat per cell.
+    return timezone.localtime(value).strftime(pattern) if value else ""
 
 
 def _owner(account: Account) -> Cell:
@@ -43,8 +44,8 @@ CELLS: dict[str, Callable[[Account], Cell]] = {
     "status": lambda a: choice_label(AccountStatus, a.status),
     "purchase_scenario": lambda a: choice_label(PurchaseScenario, a.purchase_scenario),
     "credit_code": lambda a: a.credit_code or "",
-    "last_activity_at": lambda a: _when(a.last_activity_at, "Y-m-d") or "—",
-    "updated_at": lambda a: _when(a.updated_at, "Y-m-d H:i"),
+    "last_activity_at": lambda a: _when(a.last_activity_at, "%Y-%m-%d") or "—",
+    "updated_at": lambda a: _when(a.updated_at, "%Y-%m-%d %H:%M"),
 }
 
 

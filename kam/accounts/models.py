@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.enums import (
@@ -15,6 +14,7 @@ from kam.accounts.enums import (
     PurchaseScenario,
     VerificationMethod,
 )
+from kam.core.links import keyed_url
 
 
 class Account(models.Model):
@@ -98,7 +98,7 @@ class Account(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:detail", args=[self.pk])
+        return keyed_url("accounts:detail", self.pk)
 
     @property
     def in_pool(self) -> bool:

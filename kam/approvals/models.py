@@ -10,10 +10,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kam.approvals.enums import ApprovalStatus, ApproverRule, StepStatus
+from kam.core.links import keyed_url
 from kam.users.enums import Role
 
 
@@ -131,7 +131,7 @@ class Approval(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("approvals:detail", args=[self.pk])
+        return keyed_url("approvals:detail", self.pk)
 
     @property
     def type_label(self) -> str:

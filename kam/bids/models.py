@@ -4,7 +4,6 @@ commercial reviews, the result, and the negotiation after it."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kam.bids.enums import (
@@ -15,6 +14,7 @@ from kam.bids.enums import (
     ReviewConclusion,
     ReviewKind,
 )
+from kam.core.links import keyed_url
 
 
 class Bid(models.Model):
@@ -63,7 +63,7 @@ class Bid(models.Model):
         return self.tender_name
 
     def get_absolute_url(self) -> str:
-        return reverse("bids:detail", args=[self.pk])
+        return keyed_url("bids:detail", self.pk)
 
     @property
     def is_active(self) -> bool:

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kam.contacts.enums import (
@@ -15,6 +14,7 @@ from kam.contacts.enums import (
     GuideLevel,
     Influence,
 )
+from kam.core.links import keyed_url
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -99,7 +99,7 @@ class Contact(models.Model):
         return f"{self.name}（{self.title}）" if self.title else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:detail", args=[self.pk])
+        return keyed_url("contacts:detail", self.pk)
 
 
 class ScoreChange(models.Model):

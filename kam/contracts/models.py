@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kam.contracts.enums import BILLABLE_STATUSES, ContractStatus, MilestoneKind, MilestoneTrigger
+from kam.core.links import keyed_url
 
 
 class Contract(models.Model):
@@ -64,7 +64,7 @@ class Contract(models.Model):
         return f"{self.number or ''} {self.name}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("contracts:detail", args=[self.pk])
+        return keyed_url("contracts:detail", self.pk)
 
 
 class PaymentMilestone(models.Model):

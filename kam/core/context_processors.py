@@ -3,10 +3,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import pgettext_lazy
+
+from kam.core.links import fixed_url
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     path = request.path
     shown = [
-        (item, reverse(item.url_name))
+        (item, fixed_url(item.url_name))
         for item in NAVIGATION
         if not item.shown_to or _predicate(item.shown_to)(user)
     ]

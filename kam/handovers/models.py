@@ -3,9 +3,9 @@ that changed hands. A handover is undone by a new handover that `reverses` it.""
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.links import keyed_url
 from kam.handovers.enums import ItemKind
 
 
@@ -50,7 +50,7 @@ class Handover(models.Model):
         return f"#{self.pk} {self.from_user}"
 
     def get_absolute_url(self) -> str:
-        return reverse("handovers:detail", args=[self.pk])
+        return keyed_url("handovers:detail", self.pk)
 
 
 class HandoverItem(models.Model):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.links import keyed_url
 from kam.interactions.enums import InteractionKind
 
 
@@ -70,7 +70,7 @@ class Interaction(models.Model):
         return self.subject
 
     def get_absolute_url(self) -> str:
-        return reverse("interactions:detail", args=[self.pk])
+        return keyed_url("interactions:detail", self.pk)
 
 
 class Attachment(models.Model):

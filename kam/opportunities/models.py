@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.links import keyed_url
 from kam.opportunities.enums import (
     CloseReason,
     ForecastCategory,
@@ -60,7 +60,7 @@ class SalesProcess(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("opportunities:process", args=[self.pk])
+        return keyed_url("opportunities:process", self.pk)
 
     @property
     def display_name(self) -> str:
@@ -223,7 +223,7 @@ class Opportunity(models.Model):
         return f"{self.number or ''} {self.name}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("opportunities:detail", args=[self.pk])
+        return keyed_url("opportunities:detail", self.pk)
 
     @property
     def is_closed(self) -> bool:
@@ -447,7 +447,7 @@ class InitiationReport(models.Model):
         return f"{self.project_number} {self.project_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("opportunities:initiation", args=[self.opportunity_id])
+        return keyed_url("opportunities:initiation", self.opportunity_id)
 
     @property
     def editable(self) -> bool:

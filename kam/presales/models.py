@@ -4,9 +4,9 @@ dispatched to it, and the hours they logged — the deal's pre-sales cost."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.links import keyed_url
 from kam.presales.enums import HoursStatus, PresalesKind, RequestStatus
 
 
@@ -53,7 +53,7 @@ class PresalesRequest(models.Model):
         return f"{self.get_kind_display()} · {self.opportunity_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("presales:detail", args=[self.pk])
+        return keyed_url("presales:detail", self.pk)
 
 
 class PresalesAssignment(models.Model):

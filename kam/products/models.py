@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from kam.core.links import keyed_url
 
 MAX_PRICE = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 TAX_RATES = [
@@ -72,7 +73,7 @@ class Product(models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("products:detail", args=[self.pk])
+        return keyed_url("products:detail", self.pk)
 
 
 class ProductPriceChange(models.Model):

@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.links import keyed_url
 from kam.quotes.enums import QuoteStatus
 
 ZERO = Decimal("0.00")
@@ -83,7 +83,7 @@ class QuoteVersion(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("quotes:detail", args=[self.pk])
+        return keyed_url("quotes:detail", self.pk)
 
     @property
     def number(self) -> str:

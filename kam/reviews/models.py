@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.links import keyed_url
 from kam.reviews.enums import CoachingKind
 
 
@@ -195,7 +196,7 @@ class CoachingNote(models.Model):
         return f"{self.rep} {self.get_kind_display()} {self.happened_on:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:coaching_detail", args=[self.pk])
+        return keyed_url("reviews:coaching_detail", self.pk)
 
     @property
     def follow_up_open(self) -> bool:

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.links import keyed_url
 from kam.tasks.enums import DeliveryStatus, TaskSource, WebhookEvent, WebhookPlatform
 
 
@@ -101,7 +101,7 @@ class Task(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:edit", args=[self.pk])
+        return keyed_url("tasks:edit", self.pk)
 
     @property
     def is_done(self) -> bool:
