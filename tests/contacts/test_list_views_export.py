@@ -128,6 +128,18 @@ def test_export_xlsx_for_gm_sees_everyone(gm, people):
     assert ExportLog.objects.get().row_count == 4
 
 
+def test_export_xlsx_keeps_text_as_text(gm, people):
+    """Formulas stay defused, a control character (pasted from another system) is escaped
+    rather than breaking the file, and an empty field is a blank cell."""
+    ContactFactory(account=people["liu"].account, name="王\x07工", title="")
+    response = client_for(gm).get(EXPORT, {"format": "xlsx", "sort": "name"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "'=cmd|' /C calc'!A0" in rows
+    assert "王_x0007_工" in rows  # the spreadsheet format's escape; Excel shows the character
+    assert rows["王_x0007_工"][1] is None
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_query_count_is_constant(rep, fmt, django_assert_num_queries):
     _grant_export(rep)
