@@ -22,7 +22,19 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
 
 
 def contract_list(user: User, filters: dict[str, str] | None = None) -> QuerySet[Contract]:
-    queryset = contracts_visible_to(user).select_related("account", "owner", "opportunity")
+    return (
+        contracts_matching(user, filters)
+        .select_related("account", "owner", "opportunity")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def contracts_matching(
+    user: User, filters: dict[str, str] | None = None, *, as_id_sets: bool = False
+) -> QuerySet[Contract]:
+    """The visible contracts matching the list filters (no joins, no order); `as_id_sets` for
+    an aggregate over all of them (kam.accounts.rules.account_visibility_q)."""
+    queryset = Contract.objects.filter(contract_visibility_q(user, as_id_sets=as_id_sets))
     filters = filters or {}
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
@@ -30,7 +42,7 @@ def contract_list(user: User, filters: dict[str, str] | None = None) -> QuerySet
         queryset = queryset.filter(owner_id=int(filters["owner"]))
     if filters.get("account"):
         queryset = queryset.filter(account__name__icontains=filters["account"])
-    return queryset.order_by("-updated_at", "-pk")
+    return queryset
 
 
 def contract_total(contracts: QuerySet[Contract]) -> Decimal:

@@ -37,6 +37,7 @@ from kam.contracts.selectors import (
     contract_milestones,
     contract_pending_approvals,
     contract_total,
+    contracts_matching,
 )
 from kam.contracts.services.attachments import contract_attachment_add, contract_attachment_delete
 from kam.contracts.services.closing import contract_complete, contract_termination_request
@@ -73,7 +74,7 @@ def contract_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "filter_form": filter_form,
         "page_obj": paginate(contracts, page_number(request.GET.get("page"))),
-        "total": contract_total(contracts),
+        "total": contract_total(contracts_matching(request.user, filters, as_id_sets=True)),
         "filtered": any(filters.values()),
     }
     return render(request, "contracts/list.html", context)

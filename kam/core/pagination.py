@@ -66,7 +66,15 @@ def paginate_by_key(
     only the page's keys; `rows` gets them as a subquery and returns the page's rows, joined
     and ordered like `queryset` — still one query.
     """
-    offset = (page - 1) * per_page
-    keys = queryset.values("pk")[offset : offset + per_page + 1]
-    found = list(rows(keys))
+    found = rows_by_key(queryset, rows, (page - 1) * per_page, per_page + 1)
     return Page(object_list=found[:per_page], number=page, has_next=len(found) > per_page)
+
+
+def rows_by_key(
+    queryset: QuerySet[Any],
+    rows: Callable[[QuerySet[Any]], QuerySet[Any]],
+    offset: int,
+    count: int,
+) -> list[Any]:
+    """`count` rows from `offset` as `paginate_by_key` finds them, for an offset-paged API."""
+    return list(rows(queryset.values("pk")[offset : offset + count]))

@@ -10,7 +10,7 @@ from kam.accounts.rules import owner_scope_ids
 from kam.accounts.selectors import accounts_visible_to
 from kam.contacts.selectors import engagement_plans_overdue
 from kam.core.http import AuthenticatedHttpRequest
-from kam.interactions.selectors import interactions_visible_to
+from kam.interactions.selectors import interactions_recent, interactions_visible_to
 
 RECENT_INTERACTION_FIELDS = [
     "id", "subject", "kind", "occurred_at", "account__id", "account__name",
@@ -37,9 +37,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "flagged_accounts": flagged.only("id", "name", "personnel_change_at").order_by(
             "-personnel_change_at"
         )[:10],
-        "recent_interactions": interactions_visible_to(user)
-        .select_related("account", "created_by")
-        .only(*RECENT_INTERACTION_FIELDS)[:10],
+        "recent_interactions": interactions_recent(user, 10, RECENT_INTERACTION_FIELDS),
         "overdue_touches": overdue[:10],
     }
     return render(request, "core/home.html", context)

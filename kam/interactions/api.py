@@ -28,7 +28,7 @@ from kam.interactions.selectors import (
     TIMELINE_LIMIT,
     account_timeline,
     interaction_get_detail,
-    interaction_list,
+    interaction_list_slice,
 )
 from kam.interactions.services import interaction_create, interaction_update
 from kam.users.models import User
@@ -97,15 +97,16 @@ class ListFilters(Schema):
 def list_interactions(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     limit = max(1, min(filters.limit, MAX_LIMIT))
     offset = max(0, filters.offset)
-    rows = interaction_list(
+    page = interaction_list_slice(
         api_user(request),
+        offset,
+        limit + 1,
         kind=filters.kind,
         account_id=filters.account_id,
         author_id=filters.created_by_id,
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    page = list(rows[offset : offset + limit + 1])
     return {
         "items": [_out(i) for i in page[:limit]],
         "next_offset": offset + limit if len(page) > limit else None,

@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Exists,
     Expression,
     ExpressionWrapper,
     F,
     JSONField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -30,6 +32,7 @@ from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
 from kam.accounts.selectors import accounts_visible_to
 from kam.contacts.models import Contact
+from kam.core.pagination import PAGE_SIZE, Page, paginate_by_key, rows_by_key
 from kam.core.prepared import PreparedQuery
 from kam.interactions.models import Attachment, Interaction
 from kam.users.enums import Role
@@ -58,7 +61,7 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def interaction_list(
+def interactions_matching(
     user: User,
     *,
     kind: str = "",
@@ -71,11 +74,16 @@ def interaction_list(
     has_next_step: bool | None = None,
     oldest_first: bool = False,
 ) -> QuerySet[Interaction]:
-    """Visible interactions, filtered; related rows loaded so a page costs a fixed few queries.
+    """Visible interactions, filtered and in the list's order, nothing joined.
 
+    Visibility is checked per visit (EXISTS on its account) rather than by joining the
+    accounts: the database then walks the time index and stops at the page's last row. Joined,
+    it took every visible account's visits and sorted them (1.3 s for a director at 2M).
     Dates are whole days in the current time zone (the signed-in user's).
     """
-    rows = interactions_visible_to(user)
+    rows = Interaction.objects.filter(
+        Exists(Account.objects.filter(account_visibility_q(user), pk=OuterRef("account_id")))
+    )
     if kind:
         rows = rows.filter(kind=kind)
     if account_text:
@@ -94,11 +102,59 @@ def interaction_list(
         rows = rows.exclude(next_step="")
     elif has_next_step is False:
         rows = rows.filter(next_step="")
-    order = ["occurred_at", "pk"] if oldest_first else ["-occurred_at", "-pk"]
-    return (
-        rows.select_related("account", "created_by", "accompanied_by")
-        .prefetch_related("our_participants", "their_participants")
-        .order_by(*order)
+    return rows.order_by(*(["occurred_at", "pk"] if oldest_first else ["-occurred_at", "-pk"]))
+
+
+def _with_list_relations(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    return rows.select_related("account", "created_by", "accompanied_by").prefetch_related(
+        "our_participants", "their_participants"
+    )
+
+
+def interaction_list(user: User, **filters: Any) -> QuerySet[Interaction]:
+    """`interactions_matching` with related rows loaded, so any slice costs a fixed few
+    queries (the export iterates all of it)."""
+    return _with_list_relations(interactions_matching(user, **filters))
+
+
+def _rows_of_keys(
+    matching: QuerySet[Interaction],
+) -> Callable[[QuerySet[Any]], QuerySet[Interaction]]:
+    return lambda keys: _with_list_relations(Interaction.objects.filter(pk__in=keys)).order_by(
+        *matching.query.order_by
+    )
+
+
+def interaction_list_page(
+    user: User, page: int, *, per_page: int = PAGE_SIZE, **filters: Any
+) -> Page:
+    """A page of `interaction_list`, its keys found first (`paginate_by_key`): one query for
+    the rows, plus the participants."""
+    matching = interactions_matching(user, **filters)
+    return paginate_by_key(matching, _rows_of_keys(matching), page, per_page)
+
+
+def interaction_list_slice(
+    user: User, offset: int, count: int, **filters: Any
+) -> list[Interaction]:
+    """`count` rows of `interaction_list` from `offset`, found the same way (the API)."""
+    matching = interactions_matching(user, **filters)
+    return rows_by_key(matching, _rows_of_keys(matching), offset, count)
+
+
+def interactions_recent(user: User, count: int, fields: Iterable[str]) -> list[Interaction]:
+    """The newest `count` visible interactions with their account and author, only `fields`."""
+    matching = interactions_matching(user)
+    return rows_by_key(
+        matching,
+        lambda keys: (
+            Interaction.objects.filter(pk__in=keys)
+            .select_related("account", "created_by")
+            .only(*fields)
+            .order_by(*matching.query.order_by)
+        ),
+        0,
+        count,
     )
 
 

@@ -17,7 +17,7 @@ from kam.accounts.selectors import account_get_visible
 from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
 from kam.core.http import AuthenticatedHttpRequest
-from kam.core.pagination import page_number, paginate
+from kam.core.pagination import page_number
 from kam.interactions.filters import InteractionFilterForm
 from kam.interactions.forms import AccountPickForm, InteractionForm, MultipleFileField
 from kam.interactions.rules import interaction_can_edit, interaction_can_log
@@ -27,7 +27,7 @@ from kam.interactions.selectors import (
     accounts_loggable_by,
     attachment_get_visible,
     interaction_get_detail,
-    interaction_list,
+    interaction_list_page,
     interactions_for_export,
 )
 from kam.interactions.services import (
@@ -46,8 +46,9 @@ def list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if default := views.default_redirect():
         return default
     filters = InteractionFilterForm(request.GET or None, user=request.user)
-    rows = interaction_list(request.user, **filters.selector_kwargs())
-    page = paginate(rows, page_number(request.GET.get("page")))
+    page = interaction_list_page(
+        request.user, page_number(request.GET.get("page")), **filters.selector_kwargs()
+    )
     context = {
         "filters": filters,
         "page_obj": page,

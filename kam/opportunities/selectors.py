@@ -106,9 +106,14 @@ def _order(sort: str) -> list[Any]:
     return [expression, "-pk" if descending else "pk"]
 
 
-def opportunities_filtered(user: User, filters: dict[str, Any]) -> QuerySet[Opportunity]:
-    """The visible opportunities matching the list filters (no joins, no order)."""
-    queryset = opportunities_visible_to(user)
+def opportunities_filtered(
+    user: User, filters: dict[str, Any], *, as_id_sets: bool = False
+) -> QuerySet[Opportunity]:
+    """The visible opportunities matching the list filters (no joins, no order); `as_id_sets`
+    for an aggregate over all of them (kam.accounts.rules.account_visibility_q)."""
+    queryset = Opportunity.objects.filter(
+        account_visibility_q(user, "account__", as_id_sets=as_id_sets)
+    )
     simple = {
         "process": "process",
         "stage": "stage",

@@ -43,6 +43,7 @@ from kam.opportunities.rules import (
     violations_report_allowed,
 )
 from kam.opportunities.selectors import (
+    opportunities_filtered,
     opportunities_list,
     opportunities_totals,
     opportunity_competitors,
@@ -102,7 +103,7 @@ def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_obj": page,
         "rows": [(o, badges.get(o.pk, [])) for o in page.object_list],
         "headers": _headers(sort),
-        "totals": opportunities_totals(queryset),
+        "totals": opportunities_totals(opportunities_filtered(user, filters, as_id_sets=True)),
         **views.context(),
         "can_export": export_allowed(user),
         "can_see_violations": violations_report_allowed(user),
