@@ -170,6 +170,16 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
             ("account_list_sort_name_director", director, "/accounts/?sort=name"),
         ]
     ]
+    # The pages a team opens all day besides the account list: the home page (its counts
+    # over the user's scope), the newest visits, deals and contracts with their totals.
+    operations += [
+        Operation("home_rep", rep, "/", DASHBOARD_BUDGET_MS),
+        Operation("home_director", director, "/", DASHBOARD_BUDGET_MS),
+        Operation("interaction_list_rep", rep, "/interactions/", PAGE_BUDGET_MS, list_page=True),
+        Operation(
+            "interaction_list_director", director, "/interactions/", PAGE_BUDGET_MS, list_page=True
+        ),
+    ]
     skipped: list[Skipped] = []
     # Page 2000, or the director's last page when the director sees fewer accounts (a page
     # past the end is empty and costs nothing like a real deep page).
@@ -216,6 +226,16 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
                 DASHBOARD_BUDGET_MS,
             ),
             Operation(
+                "opportunity_list_rep", rep, "/opportunities/", PAGE_BUDGET_MS, list_page=True
+            ),
+            Operation(
+                "opportunity_list_director",
+                director,
+                "/opportunities/",
+                PAGE_BUDGET_MS,
+                list_page=True,
+            ),
+            Operation(
                 "api_opportunities_50_rep",
                 rep,
                 "/api/opportunities/?limit=50",
@@ -227,20 +247,29 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
     else:
         note = "no opportunities in the database"
         skipped += [
-            Skipped("opportunity_board_team_director", note),
-            Skipped("api_opportunities_50_rep", note),
-        ]
+            Skipped(name, note)
+            for name in (
+                "opportunity_board_team_director", "opportunity_list_rep",
+                "opportunity_list_director", "api_opportunities_50_rep",
+            )
+        ]  # fmt: skip
     operations.append(
         Operation("battle_map_director", director, "/battle-map/", DASHBOARD_BUDGET_MS)
     )
     if scale["contracts"]:
-        operations.append(
+        operations += [
+            Operation(
+                "contract_list_director", director, "/contracts/", PAGE_BUDGET_MS, list_page=True
+            ),
             Operation(
                 "billing_dashboard_director", director, "/billing/dashboard/", DASHBOARD_BUDGET_MS
-            )
-        )
+            ),
+        ]
     else:
-        skipped.append(Skipped("billing_dashboard_director", "no contracts in the database"))
+        note = "no contracts in the database"
+        skipped += [
+            Skipped(name, note) for name in ("contract_list_director", "billing_dashboard_director")
+        ]
     export = Operation(
         "battle_map_export_director", director, "/battle-map/export/", EXPORT_BUDGET_MS,
         subset_path=f"/battle-map/export/?owner={people.rep.pk}",
