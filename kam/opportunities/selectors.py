@@ -79,6 +79,7 @@ LIST_SORTS = {
     "stage": "stage__order",
     "updated_at": "updated_at",
 }
+NULLABLE_SORTS = {"expected_sign_date", "number"}
 DEFAULT_OPPORTUNITY_SORT = "-updated_at"
 STATUS_KINDS = {"open": StageKind.OPEN, "won": StageKind.WON, "lost": StageKind.LOST}
 
@@ -102,7 +103,14 @@ def _order(sort: str) -> list[Any]:
     if column is None:
         return _order(DEFAULT_OPPORTUNITY_SORT)
     descending = sort.startswith("-")
-    expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    # NULLS LAST only where a column has NULLs: on PostgreSQL it keeps a descending index on a
+    # NOT NULL column (opp_updated, the default sort) from serving the order.
+    nulls_last = True if column in NULLABLE_SORTS else None
+    expression = (
+        F(column).desc(nulls_last=nulls_last)
+        if descending
+        else F(column).asc(nulls_last=nulls_last)
+    )
     return [expression, "-pk" if descending else "pk"]
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     # ---- opportunity pages ----
     path("", opp.opportunity_list, name="list"),
+    path("totals/", opp.opportunity_list_totals, name="list_totals"),
     path("export/", opp.export, name="export"),
     path("create/", opp.create, name="create"),
     path("violations/", violations.report, name="violations"),

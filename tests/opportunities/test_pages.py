@@ -19,6 +19,14 @@ from tests.factories import AccountFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("opportunities:list")
+TOTALS = reverse("opportunities:list_totals")
+
+
+def totals_of(client, query=""):
+    """The totals row the list page loads after it is shown, for the same query."""
+    response = client.get(f"{TOTALS}?{query}", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.context["totals"]
 
 
 def make(actor, account, process, product, name="二期扩容", quantity="3", **data):
@@ -43,7 +51,9 @@ def test_list_shows_only_visible_rows_and_totals(rep, world):
     html = response.content.decode()
     assert response.status_code == 200
     assert "数据中心项目" in html and "钛材产线项目" not in html
-    totals = response.context["totals"]
+    assert f'hx-get="{TOTALS}?"' in html
+    totals = totals_of(client_for(rep))
+    assert 'data-total="amount"' in client_for(rep).get(TOTALS).content.decode()
     assert totals.amount == Decimal("20000.00")
     assert totals.weighted == Decimal("2000.00")  # 10 % of the lead stage
 
@@ -53,13 +63,13 @@ def test_manager_and_gm_see_the_reps_rows(manager, gm, world):
     gm_rows = [o for o, _b in client_for(gm).get(LIST).context["rows"]]
     assert manager_rows == [world["mine"]]
     assert set(gm_rows) == {world["mine"], world["theirs"]}
-    assert client_for(gm).get(LIST).context["totals"].amount == Decimal("70000.00")
+    assert totals_of(client_for(gm)).amount == Decimal("70000.00")
 
 
 def test_colleague_does_not_see_the_reps_deal(colleague, world):
     response = client_for(colleague).get(LIST)
     assert list(response.context["rows"]) == []
-    assert response.context["totals"].amount == Decimal("0.00")
+    assert totals_of(client_for(colleague)).amount == Decimal("0.00")
 
 
 def test_other_rep_does_not_get_the_reps_deal_in_list_or_export(other_rep, world):
@@ -108,7 +118,8 @@ def test_filter_by_owner_team_stage_and_totals_follow_the_filter(gm, other_rep, 
     client = client_for(gm)
     response = client.get(f"{LIST}?owner={other_rep.pk}")
     assert [o for o, _b in response.context["rows"]] == [world["theirs"]]
-    assert response.context["totals"].amount == Decimal("50000.00")
+    assert f'hx-get="{TOTALS}?owner={other_rep.pk}"' in response.content.decode()
+    assert totals_of(client, f"owner={other_rep.pk}").amount == Decimal("50000.00")
     response = client.get(f"{LIST}?team={other_rep.team_id}")
     assert [o for o, _b in response.context["rows"]] == [world["theirs"]]
     response = client.get(f"{LIST}?stage={world['stages']['solution'].pk}")
