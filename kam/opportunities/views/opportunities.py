@@ -33,6 +33,7 @@ from kam.opportunities.forms import (
     line_rows_from_post,
 )
 from kam.opportunities.gates import Missing, stage_gate_missing
+from kam.opportunities.list_rows import opportunity_rows_html
 from kam.opportunities.models import Opportunity
 from kam.opportunities.move_form import MoveForm
 from kam.opportunities.panels import badges_for, panels
@@ -98,10 +99,12 @@ def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = opportunities_list(user, filters, sort)
     page = paginate(queryset, page_number(request.GET.get("page")))
     badges = badges_for([opportunity.pk for opportunity in page.object_list])
+    rows = [(o, badges.get(o.pk, [])) for o in page.object_list]
     context = {
         "filter_form": filter_form,
         "page_obj": page,
-        "rows": [(o, badges.get(o.pk, [])) for o in page.object_list],
+        "rows": rows,
+        "rows_html": opportunity_rows_html(rows),
         "headers": _headers(sort),
         **views.context(),
         "can_export": export_allowed(user),
