@@ -20,6 +20,7 @@ from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number
 from kam.interactions.filters import InteractionFilterForm
 from kam.interactions.forms import AccountPickForm, InteractionForm, MultipleFileField
+from kam.interactions.list_rows import interaction_rows_html
 from kam.interactions.rules import interaction_can_edit, interaction_can_log
 from kam.interactions.selectors import (
     TIMELINE_LIMIT,
@@ -52,6 +53,7 @@ def list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page_obj": page,
+        "rows_html": interaction_rows_html(page.object_list),
         "filtered": filters.is_filtered(),
         "can_export": export_allowed(request.user),
         "query_string": view_query(request.GET),
