@@ -60,3 +60,18 @@ def test_one_query_then_none(granted, django_assert_num_queries):
         assert user.has_perm(EXPORT)
         assert user.has_perm("users.view_user")
         assert not user.has_perm("users.delete_user")
+
+
+def test_the_session_user_comes_with_their_permissions(granted, django_assert_num_queries):
+    backend = PermissionsInOneQuery()
+    for name, user in granted.items():
+        with django_assert_num_queries(1):
+            loaded = backend.get_user(user.pk)
+        if name == "inactive":
+            assert loaded is None
+            continue
+        assert loaded is not None
+        expected = ModelBackend().get_all_permissions(_fresh(user))
+        with django_assert_num_queries(0 if name != "superuser" else 1):
+            assert backend.get_all_permissions(loaded) == expected, name
+    assert backend.get_user(10**9) is None
