@@ -92,6 +92,13 @@ class Account(models.Model):
             models.Index(fields=["level"], name="account_level"),
             models.Index(fields=["name"], name="account_name"),
             models.Index(fields=["-last_activity_at"], name="account_last_activity"),
+            # The home page's flagged accounts: a change of key people is rare, so the few
+            # flagged rows are found without reading every account.
+            models.Index(
+                fields=["-personnel_change_at"],
+                name="account_personnel_change",
+                condition=models.Q(personnel_change_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
