@@ -6,6 +6,7 @@ app_name = "contracts"
 
 urlpatterns: list[URLPattern] = [
     path("", views.contract_list_view, name="list"),
+    path("total/", views.contract_list_total, name="list_total"),
     path("new/", views.create, name="create"),
     path(
         "from-opportunity/<int:opportunity_pk>/",
