@@ -117,14 +117,6 @@ def interaction_list(user: User, **filters: Any) -> QuerySet[Interaction]:
     return _with_list_relations(interactions_matching(user, **filters))
 
 
-def _rows_of_keys(
-    matching: QuerySet[Interaction],
-) -> Callable[[QuerySet[Any]], QuerySet[Interaction]]:
-    return lambda keys: _with_list_relations(Interaction.objects.filter(pk__in=keys)).order_by(
-        *matching.query.order_by
-    )
-
-
 # What the list page shows (kam/interactions/list_rows.py); the visits' long texts and the
 # participants' other columns were most of the rows' reading time.
 PAGE_ONLY = [
@@ -161,7 +153,14 @@ def interaction_list_slice(
 ) -> list[Interaction]:
     """`count` rows of `interaction_list` from `offset`, found the same way (the API)."""
     matching = interactions_matching(user, **filters)
-    return rows_by_key(matching, _rows_of_keys(matching), offset, count)
+    return rows_by_key(
+        matching,
+        lambda keys: _with_list_relations(Interaction.objects.filter(pk__in=keys)).order_by(
+            *matching.query.order_by
+        ),
+        offset,
+        count,
+    )
 
 
 def interactions_recent(user: User, count: int, fields: Iterable[str]) -> list[Interaction]:
