@@ -294,7 +294,7 @@ EXPORT_FIELDS = (
     "milestones__kind", "milestones__amount", "milestones__due_date",
     "milestones__invoiced_fen", "milestones__allocated_fen",
 )  # fmt: skip
-CONTRACT_PART = 10
+CONTRACT_PART = EXPORT_FIELDS.index("milestones__kind")  # where the milestone columns start
 EXPORT_FETCH = 2000
 
 

@@ -76,5 +76,6 @@ def rows_by_key(
     offset: int,
     count: int,
 ) -> list[Any]:
-    """`count` rows from `offset` as `paginate_by_key` finds them, for an offset-paged API."""
+    """`count` rows from `offset`, found as `paginate_by_key` finds them (an offset-paged API,
+    the newest few of a list)."""
     return list(rows(queryset.values("pk")[offset : offset + count]))
