@@ -12,7 +12,6 @@ from kam.checklists.models import (
     CollectionAlertSettings,
 )
 from kam.checklists.services import checklist_evidence_add
-from kam.checklists.sync import checklists_sync
 from kam.contracts.enums import MilestoneKind
 from tests.checklists.conftest import Api, make_signed, pdf
 from tests.conftest import client_for
@@ -32,7 +31,6 @@ ROLES = [
 def setup(rep, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     contract = make_signed(rep, [5], kinds=[MilestoneKind.DELIVERY])
-    checklists_sync(contract.milestones.all())
     item = ChecklistItem.objects.get(label="到货清点")
     evidence = checklist_evidence_add(
         item=ChecklistItem.objects.get(label="到货签收单"), actor=rep, upload=pdf()

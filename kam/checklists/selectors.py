@@ -20,7 +20,6 @@ from kam.checklists.models import (
     ChecklistItem,
     CollectionAlertSettings,
 )
-from kam.checklists.sync import checklists_sync
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.selectors import contracts_visible_to
@@ -260,10 +259,9 @@ def checklist_gaps(
     limit: int | None = None,
 ) -> list[GapRow]:
     """The user's milestones still owed, due within `within_days` or overdue, that have missing
-    checklist items — with those items. Syncs the candidates' checklists first."""
-    candidates = gap_candidates(user, today, within_days, owner_id)
-    checklists_sync(candidates)
-    return gap_rows(candidates, today, offset, limit)
+    checklist items — with those items. Their checklists are kept in step by the writes
+    (kam.checklists.sync), so this only reads."""
+    return gap_rows(gap_candidates(user, today, within_days, owner_id), today, offset, limit)
 
 
 def gap_rows(

@@ -34,6 +34,8 @@ TEMPLATE_FIELDS = [
     "category", "label", "milestone_kinds", "needs_evidence", "lead_days", "position", "active",
 ]  # fmt: skip
 LABEL_MAX = 100
+# The template fields that decide which milestones carry its item.
+REACH_FIELDS = ("milestone_kinds", "active")
 
 
 def _require_editor(actor: User, contract: Contract) -> None:
@@ -198,6 +200,15 @@ def _template_clean(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _owed_sync_after_commit() -> None:
+    def enqueue() -> None:
+        from kam.checklists.tasks import checklists_owed_sync_job
+
+        checklists_owed_sync_job.enqueue()
+
+    transaction.on_commit(enqueue)
+
+
 def _require_settings_editor(actor: User) -> None:
     if not checklist_settings_manageable_by(actor):
         raise PermissionDenied(_("只有销售总监、总经理和管理员可以修改回款清单模板。"))
@@ -205,10 +216,12 @@ def _require_settings_editor(actor: User) -> None:
 
 @transaction.atomic
 def checklist_template_create(*, actor: User, data: dict[str, Any]) -> ChecklistTemplate:
-    """A new template; milestones get its item the next time their checklist is read."""
+    """A new template; the milestones still owed get its item in a job just after."""
     _require_settings_editor(actor)
     template = ChecklistTemplate.objects.create(**_template_clean(data))
     audit_record_creation(instance=template, fields=TEMPLATE_FIELDS, actor=actor)
+    if template.active:
+        _owed_sync_after_commit()
     return template
 
 
@@ -217,7 +230,8 @@ def checklist_template_update(
     *, template: ChecklistTemplate, actor: User, data: dict[str, Any]
 ) -> ChecklistTemplate:
     """Change a template. Items already on milestones keep the wording they were given;
-    switching a template off removes its untouched items at the next sync."""
+    switching a template off (or narrowing its kinds) removes its untouched items from the
+    milestones still owed, in a job just after, as switching it on adds them."""
     _require_settings_editor(actor)
     clean = _template_clean(data)
     locked = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
@@ -226,4 +240,6 @@ def checklist_template_update(
         setattr(locked, name, value)
     locked.save(update_fields=list(clean))
     audit_record_changes(instance=locked, before=before, actor=actor)
+    if any(before[name][0] != getattr(locked, name) for name in REACH_FIELDS if name in before):
+        _owed_sync_after_commit()
     return locked

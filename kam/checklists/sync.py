@@ -2,14 +2,19 @@
 template that applies to the milestone's kind gets its item; an item whose template was switched
 off (or no longer applies) goes, unless someone already worked on it — history is never lost.
 
-Called lazily by whatever is about to read checklists (the pages, the gaps list, the morning
-alert job), in a fixed number of queries however many milestones it is given."""
+Kept by the writes: a payment plan saved or changed syncs its milestones; a template created or
+changed syncs every milestone still owed, in a job (`checklists_sync_owed`), which also runs
+nightly in case a job was lost. So the gaps list and the tasks only read. A contract's own
+checklist page still syncs its milestones as it opens (a few rows: the paid ones too), and the
+morning alert job syncs what it is about to report. Each call takes a fixed number of queries
+however many milestones it is given."""
 
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
+from kam.billing.selectors import milestones_owing
 from kam.checklists.models import (
     ChecklistEvent,
     ChecklistEvidence,
@@ -17,6 +22,9 @@ from kam.checklists.models import (
     ChecklistTemplate,
 )
 from kam.contracts.models import PaymentMilestone
+
+# Milestones per transaction when every owed milestone is synced.
+OWED_BATCH = 2000
 
 
 def _pairs(
@@ -27,10 +35,24 @@ def _pairs(
     return [(m.pk, m.kind) for m in milestones]
 
 
-@transaction.atomic
 def checklists_sync(milestones: QuerySet[PaymentMilestone] | Iterable[PaymentMilestone]) -> int:
     """Bring these milestones' checklists up to date. Returns how many items were created."""
-    pairs = _pairs(milestones)
+    return _sync_pairs(_pairs(milestones))
+
+
+def checklists_sync_owed(batch: int = OWED_BATCH) -> int:
+    """Every milestone still owed something, whatever its contract's status, in batches of
+    `batch` (one transaction each, so a long run holds no lock for long)."""
+    owed = milestones_owing(PaymentMilestone.objects.all()).order_by("pk")
+    created, after = 0, 0
+    while pairs := list(owed.filter(pk__gt=after).values_list("pk", "kind")[:batch]):
+        created += _sync_pairs(pairs)
+        after = pairs[-1][0]
+    return created
+
+
+@transaction.atomic
+def _sync_pairs(pairs: list[tuple[int, str]]) -> int:
     if not pairs:
         return 0
     templates = list(ChecklistTemplate.objects.filter(active=True))

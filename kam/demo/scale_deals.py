@@ -10,6 +10,8 @@ come from the won ones first, then by hand on owned accounts. Every plan is 30/4
 to the contract exactly (kam.contracts.money.plan_amounts). About 60% of the milestones due by
 today are invoiced and paid, some only in part, so overdue and paid milestones both exist;
 each receipt pays one milestone, so an allocation never exceeds its milestone or its receipt.
+Every milestone carries the items of the active checklist templates for its kind, as a saved
+plan's do: all ticked on a paid milestone, some on the others (more the nearer they fall due).
 """
 
 import math
@@ -26,6 +28,7 @@ from kam.accounts.models import Account
 from kam.billing.enums import InvoiceKind, InvoiceStatus, ReceiptMethod, ReceiptStatus
 from kam.billing.models import Allocation, Invoice, Receipt
 from kam.billing.money import tax_split
+from kam.checklists.models import ChecklistItem, ChecklistTemplate
 from kam.contracts.enums import ContractStatus, MilestoneTrigger
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import FEN, TEMPLATES, Share, plan_amounts
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
     from kam.demo.scale import _ScaleLoad
 
 DEAL_MODELS: list[type[models.Model]] = [
-    Opportunity, Contract, PaymentMilestone, Invoice, Receipt, Allocation,
+    Opportunity, Contract, PaymentMilestone, Invoice, Receipt, Allocation, ChecklistItem,
 ]  # fmt: skip
 PLAN = TEMPLATES["30/40/25/5"]
 SHARES = [Share(percent=percent) for _kind, _trigger, percent in PLAN]
@@ -52,6 +55,9 @@ SHARES = [Share(percent=percent) for _kind, _trigger, percent in PLAN]
 DUE_AFTER = [((15, 45), 30), ((60, 240), 90), ((180, 420), 180), ((540, 800), 365)]
 SUFFIXES = ["采购项目", "升级改造项目", "二期扩容项目", "运维服务项目", "试点项目", "集中采购项目"]
 PAID_SHARE = 0.5  # of a running contract's due milestones (settled contracts are paid in full)
+# Chance that an item of a milestone not yet paid is ticked: due within this many days (or
+# overdue), else further out.
+TICKED_NEAR, TICKED_FAR, NEAR_DAYS = 0.5, 0.15, 30
 PARTIAL_SHARE = 0.2  # of the paid ones: half paid, the rest still outstanding
 LOWEST, HIGHEST = math.log10(50_000), math.log10(50_000_000)
 VAT = Decimal(13)
@@ -108,6 +114,7 @@ class DealsLoad:
         self.now = base.now
         self.today = timezone.localdate(base.now)
         self.won: list[_Won] = []
+        self.templates = list(ChecklistTemplate.objects.filter(active=True))
         self.documents = BulkTable(
             SearchDocument,
             ["kind", "object_id", "account_id", "owner_id", "url", "title", "body", "terms",
@@ -256,11 +263,14 @@ class DealsLoad:
             after = timedelta(days=fixed if settled else rng.randint(*spread))
             due = min(deal.closed_on + after, horizon)  # no plan reaches beyond next year
             if due > self.today or not (settled or rng.random() < PAID_SHARE):
-                writer.add(
+                milestone = writer.add(
                     "milestone", pk, position, kind, percent, amount,
                     MilestoneTrigger.DATE.value, adapt_date(due), adapt_date(due), 0, 0,
                     account_id, True,
                 )  # fmt: skip
+                near = (due - self.today).days <= NEAR_DAYS
+                self._checklist(writer, milestone, kind, due, owner, stamp,
+                                TICKED_NEAR if near else TICKED_FAR)  # fmt: skip
                 continue
             issued = min(self.today, due - timedelta(days=5))
             received = min(self.today, due + timedelta(days=rng.randint(-5, 40)))
@@ -289,6 +299,23 @@ class DealsLoad:
                 f"{number}-{position}", finance, stamp(received), ReceiptStatus.RECORDED.value, 0,
             )  # fmt: skip
             writer.add("allocation", receipt, milestone, paid, finance, stamp(received))
+            self._checklist(writer, milestone, kind, due, owner, stamp,
+                            TICKED_NEAR if partial else 1.0)  # fmt: skip
+
+    def _checklist(
+        self, writer: "_MoneyWriter", milestone: int, kind: str, due: date, owner: int,
+        stamp: Any, ticked: float,
+    ) -> None:  # fmt: skip
+        for template in self.templates:
+            if not template.applies_to(kind):
+                continue
+            done = self.rng.random() < ticked
+            on = min(self.today, due - timedelta(days=template.lead_days))
+            writer.add(
+                "checklist_item", milestone, template.pk, template.category, template.label,
+                template.needs_evidence, template.lead_days, template.position,
+                stamp(on) if done else None, owner if done else None,
+            )  # fmt: skip
 
     def _contract_sources(self, count: int) -> Iterator[_Won]:
         """The won opportunities first (a sample when there are more), by hand only after."""
@@ -347,6 +374,10 @@ class _MoneyWriter:
         "allocation": (Allocation, [
             "receipt_id", "milestone_id", "amount", "allocated_by_id", "allocated_at",
         ]),
+        "checklist_item": (ChecklistItem, [
+            "milestone_id", "template_id", "category", "label", "needs_evidence", "lead_days",
+            "position", "done_at", "done_by_id",
+        ]),
     }  # fmt: skip
 
     def __init__(self, now: datetime) -> None:
@@ -354,7 +385,7 @@ class _MoneyWriter:
             name: BulkTable(model, columns, now) for name, (model, columns) in self.COLUMNS.items()
         }
         self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in self.tables}
-        # ids assigned here, except allocations': nothing refers to them
+        # ids assigned here, except allocations' and checklist items': nothing refers to them
         self.next = {
             name: next_id(model) for name, (model, columns) in self.COLUMNS.items()
             if columns[0] == "id"
@@ -362,7 +393,8 @@ class _MoneyWriter:
         self.first = dict(self.next)
 
     def add(self, table: str, *values: Any) -> int:
-        """Queue a row; returns its id (0 for allocations, which get theirs from the table)."""
+        """Queue a row; returns its id (0 for allocations and checklist items, which get theirs
+        from the table)."""
         if table not in self.next:
             self.rows[table].append(values)
             return 0

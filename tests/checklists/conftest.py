@@ -13,6 +13,7 @@ from django.utils import timezone
 from kam.accounts.models import Account
 from kam.billing.services.receipts import receipt_allocate, receipt_record
 from kam.checklists.models import ChecklistItem
+from kam.checklists.sync import checklists_sync
 from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.users.models import User
@@ -35,9 +36,11 @@ def make_signed(
     today: date | None = None,
     name: str = "锅炉改造合同",
     kinds: list[str] | None = None,
+    synced: bool = True,
 ) -> Contract:
     """A signed contract of `owner` with one 100.00 milestone per entry of `due_in_days` (days
-    from today; None: not due yet), kinds in the usual order."""
+    from today; None: not due yet), kinds in the usual order, their checklists synced as a
+    saved plan's are."""
     today = today or timezone.localdate()
     account = cast(Account, AccountFactory(owner=owner))
     amount = Decimal("100.00") * max(1, len(due_in_days))
@@ -55,6 +58,8 @@ def make_signed(
             amount=Decimal("100.00"), trigger=MilestoneTrigger.DATE, fixed_date=due,
             due_date=due,
         )  # fmt: skip
+    if synced:
+        checklists_sync(contract.milestones.all())
     return contract
 
 

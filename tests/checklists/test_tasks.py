@@ -4,7 +4,6 @@ import pytest
 
 from kam.checklists.models import ChecklistItem
 from kam.checklists.services import checklist_evidence_add, checklist_item_tick
-from kam.checklists.sync import checklists_sync
 from kam.tasks.enums import TaskSource
 from kam.tasks.models import Task
 from kam.tasks.services.derived import tasks_sync_all, tasks_sync_for
@@ -19,7 +18,6 @@ def _collection_tasks() -> list[Task]:
 
 def test_a_milestone_with_gaps_due_soon_becomes_the_owners_task(rep):
     contract = make_signed(rep, [3, 30])
-    checklists_sync(contract.milestones.all())
     tasks_sync_for(rep)
     [task] = _collection_tasks()
     assert task.owner == rep and task.source_key == f"collection:{milestone(contract).pk}"
@@ -30,8 +28,7 @@ def test_a_milestone_with_gaps_due_soon_becomes_the_owners_task(rep):
 
 
 def test_the_task_is_done_when_the_gaps_are_closed(rep):
-    contract = make_signed(rep, [3])
-    checklists_sync(contract.milestones.all())
+    make_signed(rep, [3])
     tasks_sync_all()
     for item in ChecklistItem.objects.all():
         checklist_item_tick(item=item, actor=rep)
@@ -45,7 +42,6 @@ def test_the_task_is_done_when_the_gaps_are_closed(rep):
 
 def test_the_task_is_done_when_the_milestone_is_paid(rep, finance):
     contract = make_signed(rep, [-2])
-    checklists_sync(contract.milestones.all())
     tasks_sync_all()
     assert _collection_tasks()[0].done_at is None
     pay(milestone(contract), finance)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from kam.accounts.models import Account
 from kam.billing.models import Allocation, Invoice, Receipt
 from kam.billing.selectors import milestone_money_map
+from kam.checklists.models import ChecklistItem
+from kam.checklists.sync import checklists_sync
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.opportunities.models import Opportunity, SalesProcess
@@ -161,3 +163,18 @@ def test_demo_scale_leaves_deal_ids_usable(deals: str) -> None:
         owner_id=contract.owner_id, created_by_id=contract.owner_id, signed_on=timezone.localdate(),
     )  # fmt: skip
     assert copy.pk > contract.pk
+
+
+def test_demo_scale_gives_every_milestone_its_checklist_as_a_saved_plan_would(deals: str) -> None:
+    items = ChecklistItem.objects.count()
+    assert items > PaymentMilestone.objects.count()
+    assert checklists_sync(PaymentMilestone.objects.all()) == 0
+    assert ChecklistItem.objects.count() == items
+    paid_in_full = ChecklistItem.objects.filter(
+        milestone__allocated_fen=F("milestone__amount") * 100
+    )
+    assert paid_in_full.exists() and not paid_in_full.filter(done_at__isnull=True).exists()
+    owed = ChecklistItem.objects.filter(milestone__allocated_fen=0)
+    assert (
+        owed.filter(done_at__isnull=True).exists() and owed.filter(done_by__isnull=False).exists()
+    )

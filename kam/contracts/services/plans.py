@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kam.checklists.sync import checklists_sync
 from kam.contracts.enums import BILLABLE_STATUSES, ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.money import (
@@ -192,6 +193,7 @@ def payment_plan_replace(
     milestones = plan_rows_clean(locked, rows)
     PaymentMilestone.objects.filter(contract=locked).delete()
     created = PaymentMilestone.objects.bulk_create(milestones)
+    checklists_sync(created)
     save_bumped(locked, [])
     contract.version = locked.version
     return created

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kam.checklists.sync import checklists_sync
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.core.aggregates import yuan
 
@@ -67,3 +68,5 @@ def plan_change_write(contract: Contract, new: list[PaymentMilestone]) -> None:
         changed.append(row)
     PaymentMilestone.objects.bulk_update(changed, list(TERMS))
     PaymentMilestone.objects.bulk_create(created)
+    # A position whose kind changed swaps its untouched items for the new kind's.
+    checklists_sync([*changed, *created])
