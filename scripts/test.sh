@@ -24,15 +24,27 @@ python manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv \
   --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench -v0
 python scripts/check_translations.py kam/locale/en/LC_MESSAGES/django.po
 
-log "tests on SQLite"
-run_pytest -q -m "not e2e and not concurrency"
+# The two databases' runs side by side, one core each: the suite is single-threaded Python.
+log "tests on SQLite and on PostgreSQL, side by side"
+source scripts/postgres.sh
+mkdir -p var
+run_pytest -q -m "not e2e and not concurrency" >var/test-sqlite.log 2>&1 &
+sqlite_run=$!
+DATABASE_URL="$KAM_TEST_DATABASE_URL" run_pytest -q -m "not e2e" >var/test-postgresql.log 2>&1 &
+postgresql_run=$!
+sqlite_status=0
+wait "$sqlite_run" || sqlite_status=$?
+postgresql_status=0
+wait "$postgresql_run" || postgresql_status=$?
+log "SQLite (exit $sqlite_status)"
+cat var/test-sqlite.log
+log "PostgreSQL (exit $postgresql_status)"
+cat var/test-postgresql.log
+if [ "$sqlite_status" -ne 0 ] || [ "$postgresql_status" -ne 0 ]; then exit 1; fi
+
 log "concurrency tests on a file-based SQLite database"
 rm -f var/test-concurrency.sqlite3*
 KAM_SQLITE_TEST_NAME=var/test-concurrency.sqlite3 run_pytest -q -m concurrency
-
-log "tests on PostgreSQL"
-source scripts/postgres.sh
-DATABASE_URL="$KAM_TEST_DATABASE_URL" run_pytest -q -m "not e2e"
 
 log "browser tests (Chromium)"
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"

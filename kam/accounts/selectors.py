@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
@@ -24,6 +24,7 @@ from kam.accounts.names import (
     name_similarity,
 )
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
+from kam.core.ordering import sort_order
 from kam.core.pagination import PAGE_SIZE, Page, paginate_by_key
 from kam.users.models import User
 
@@ -64,9 +65,6 @@ LIST_ONLY = [
 ]  # fmt: skip
 
 
-# Only these sort columns hold NULLs. On the others "NULLS LAST" changes no order, but it keeps
-# PostgreSQL from walking their index (a DESC index puts NULLs first), so it sorts every row.
-NULLABLE_SORT_FIELDS = {"last_activity_at"}
 # Up to this row the list's order is spelled so that an index can serve it. Further down, the
 # index walk is the slower plan: PostgreSQL overestimates how many accounts a user sees and
 # checks visibility row by row through most of the table, where one scan and a sort of the
@@ -83,14 +81,7 @@ def account_list_order(sort: str, *, index_friendly: bool = True) -> list[Any]:
     if column is None:
         return account_list_order(DEFAULT_SORT, index_friendly=index_friendly)
     walk = index_friendly or column in COVERED_SORT_FIELDS
-    nulls_last = True if column in NULLABLE_SORT_FIELDS or not walk else None
-    expression = (
-        F(column).desc(nulls_last=nulls_last)
-        if sort.startswith("-")
-        else F(column).asc(nulls_last=nulls_last)
-    )
-    tiebreak = "-pk" if sort.startswith("-") else "pk"
-    return [expression, tiebreak]
+    return sort_order(Account, column, sort.startswith("-"), nulls_last=not walk)
 
 
 def accounts_list(user: User, filters: dict[str, Any], sort: str = DEFAULT_SORT) -> QuerySet:

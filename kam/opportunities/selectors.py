@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    F,
     Prefetch,
     Q,
     QuerySet,
@@ -20,6 +19,7 @@ from kam.accounts.rules import account_visibility_q
 from kam.accounts.selectors import account_owner_choices
 from kam.approvals.registry import approval_type_label
 from kam.core.aggregates import fen, fen_sum, weighted_fen, yuan
+from kam.core.ordering import sort_order
 from kam.opportunities.enums import StageKind, TeamRole
 from kam.opportunities.gates import GATE_FIELDS, Missing, gate_checks
 from kam.opportunities.models import (
@@ -79,7 +79,6 @@ LIST_SORTS = {
     "stage": "stage__order",
     "updated_at": "updated_at",
 }
-NULLABLE_SORTS = {"expected_sign_date", "number"}
 DEFAULT_OPPORTUNITY_SORT = "-updated_at"
 STATUS_KINDS = {"open": StageKind.OPEN, "won": StageKind.WON, "lost": StageKind.LOST}
 
@@ -102,16 +101,7 @@ def _order(sort: str) -> list[Any]:
     column = LIST_SORTS.get(sort.removeprefix("-"))
     if column is None:
         return _order(DEFAULT_OPPORTUNITY_SORT)
-    descending = sort.startswith("-")
-    # NULLS LAST only where a column has NULLs: on PostgreSQL it keeps a descending index on a
-    # NOT NULL column (opp_updated, the default sort) from serving the order.
-    nulls_last = True if column in NULLABLE_SORTS else None
-    expression = (
-        F(column).desc(nulls_last=nulls_last)
-        if descending
-        else F(column).asc(nulls_last=nulls_last)
-    )
-    return [expression, "-pk" if descending else "pk"]
+    return sort_order(Opportunity, column, sort.startswith("-"))
 
 
 def opportunities_filtered(
