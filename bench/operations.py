@@ -258,8 +258,19 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
     )
     if scale["contracts"]:
         operations += [
+            Operation("contract_list_rep", rep, "/contracts/", PAGE_BUDGET_MS, list_page=True),
             Operation(
                 "contract_list_director", director, "/contracts/", PAGE_BUDGET_MS, list_page=True
+            ),
+            Operation(
+                "checklist_gaps_rep", rep, "/checklists/gaps/", PAGE_BUDGET_MS, list_page=True
+            ),
+            Operation(
+                "checklist_gaps_director",
+                director,
+                "/checklists/gaps/",
+                PAGE_BUDGET_MS,
+                list_page=True,
             ),
             Operation(
                 "billing_dashboard_director", director, "/billing/dashboard/", DASHBOARD_BUDGET_MS
@@ -268,8 +279,12 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
     else:
         note = "no contracts in the database"
         skipped += [
-            Skipped(name, note) for name in ("contract_list_director", "billing_dashboard_director")
-        ]
+            Skipped(name, note)
+            for name in (
+                "contract_list_rep", "contract_list_director", "checklist_gaps_rep",
+                "checklist_gaps_director", "billing_dashboard_director",
+            )
+        ]  # fmt: skip
     export = Operation(
         "battle_map_export_director", director, "/battle-map/export/", EXPORT_BUDGET_MS,
         subset_path=f"/battle-map/export/?owner={people.rep.pk}",

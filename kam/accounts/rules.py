@@ -67,6 +67,18 @@ def account_visibility_q(user: User, prefix: str = "", *, as_id_sets: bool = Fal
     return visible
 
 
+def visibility_is_narrow(user: User) -> bool:
+    """Whether `user` is a rep with no one reporting to them, who sees a few hundred of the
+    company's accounts. A list showing the newest rows of another table gathers such a user's
+    rows by account (the id-set form of `account_visibility_q`) and sorts them; for a manager
+    and up, walking the sort column's index and checking each row fills a page sooner."""
+    return (
+        user.is_authenticated
+        and not user.sees_everything
+        and owner_scope_ids(user) == frozenset({user.pk})
+    )
+
+
 def account_can_view(user: User, account: Account) -> bool:
     return Account.objects.filter(account_visibility_q(user), pk=account.pk).exists()
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kam.accounts.rules import visibility_is_narrow
 from kam.billing.selectors import MilestoneMoney, milestone_money, milestones_owing
 from kam.checklists.enums import ChecklistCategory
 from kam.checklists.models import (
@@ -22,6 +23,7 @@ from kam.checklists.models import (
 )
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract, PaymentMilestone
+from kam.contracts.rules import contract_visibility_q
 from kam.contracts.selectors import contracts_visible_to
 from kam.users.models import User
 
@@ -223,9 +225,11 @@ def evidence_get_visible(user: User, pk: int) -> ChecklistEvidence:
 def gap_candidates(
     user: User, today: date, within_days: int, owner_id: int | None = None
 ) -> QuerySet[PaymentMilestone]:
-    """The user's visible milestones still owed and due within `within_days` (or overdue)."""
+    """The user's visible milestones still owed and due within `within_days` (or overdue).
+    Visibility is checked on the milestone's own copy of the account, so a manager's page
+    walks the due dates and a rep's gathers their few accounts' milestones first."""
     queryset = PaymentMilestone.objects.filter(
-        contract__in=contracts_visible_to(user),
+        contract_visibility_q(user, as_id_sets=visibility_is_narrow(user)),
         due_date__isnull=False,
         due_date__lte=today + timedelta(days=within_days),
     )

@@ -6,10 +6,11 @@ account becomes visible."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from kam.accounts.models import Account
-from kam.accounts.rules import account_visibility_q
+from kam.accounts.rules import account_visibility_q, visibility_is_narrow
 from kam.interactions.models import Interaction
 from kam.opportunities.models import OpportunityTeamMember
 from kam.pools.models import Placement
@@ -80,3 +81,15 @@ def test_the_world_reaches_every_way_in(world, rep, solution_manager, colleague,
     assert "协作客户" in names(solution_manager)
     assert "商机团队客户" in names(colleague)
     assert {"审批客户", "自有客户"} <= names(manager)
+
+
+def test_a_rep_alone_is_narrow_and_anyone_with_reports_or_the_whole_company_is_not(
+    rep, solution_manager, manager, director, gm, finance
+):
+    # Lists pick the id-set form for a narrow user and the joined form for the others; both
+    # select the same rows (above), so this decides speed only.
+    assert visibility_is_narrow(rep) and visibility_is_narrow(solution_manager)
+    assert visibility_is_narrow(finance)  # owns no accounts; sees contracts by its own rule
+    assert not visibility_is_narrow(manager) and not visibility_is_narrow(director)
+    assert not visibility_is_narrow(gm)
+    assert not visibility_is_narrow(AnonymousUser())
