@@ -25,6 +25,7 @@ from kam.checklists.rules import checklist_can_edit, checklist_settings_manageab
 from kam.checklists.selectors import collection_alert_settings
 from kam.contracts.enums import MilestoneKind
 from kam.contracts.models import Contract
+from kam.core.jobs import enqueue_after_commit
 from kam.interactions.services import attachment_check
 from kam.users.models import User
 
@@ -34,8 +35,9 @@ TEMPLATE_FIELDS = [
     "category", "label", "milestone_kinds", "needs_evidence", "lead_days", "position", "active",
 ]  # fmt: skip
 LABEL_MAX = 100
-# The template fields that decide which milestones carry its item.
+# The template fields that decide which milestones carry its item; changing one starts the job.
 REACH_FIELDS = ("milestone_kinds", "active")
+OWED_SYNC_JOB = "kam.checklists.tasks.checklists_owed_sync_job"
 
 
 def _require_editor(actor: User, contract: Contract) -> None:
@@ -200,15 +202,6 @@ def _template_clean(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _owed_sync_after_commit() -> None:
-    def enqueue() -> None:
-        from kam.checklists.tasks import checklists_owed_sync_job
-
-        checklists_owed_sync_job.enqueue()
-
-    transaction.on_commit(enqueue)
-
-
 def _require_settings_editor(actor: User) -> None:
     if not checklist_settings_manageable_by(actor):
         raise PermissionDenied(_("只有销售总监、总经理和管理员可以修改回款清单模板。"))
@@ -221,7 +214,7 @@ def checklist_template_create(*, actor: User, data: dict[str, Any]) -> Checklist
     template = ChecklistTemplate.objects.create(**_template_clean(data))
     audit_record_creation(instance=template, fields=TEMPLATE_FIELDS, actor=actor)
     if template.active:
-        _owed_sync_after_commit()
+        enqueue_after_commit(OWED_SYNC_JOB)
     return template
 
 
@@ -241,5 +234,5 @@ def checklist_template_update(
     locked.save(update_fields=list(clean))
     audit_record_changes(instance=locked, before=before, actor=actor)
     if any(before[name][0] != getattr(locked, name) for name in REACH_FIELDS if name in before):
-        _owed_sync_after_commit()
+        enqueue_after_commit(OWED_SYNC_JOB)
     return locked

@@ -7,12 +7,20 @@ with huey's `@db_periodic_task` in each app's `tasks.py`.
 
 from typing import Any
 
+from django.db import transaction
 from django.tasks import Task, TaskResult, TaskResultStatus
 from django.tasks.backends.base import BaseTaskBackend
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from huey.contrib.djhuey import db_task
+
+
+def enqueue_after_commit(task_path: str, *args: Any) -> None:
+    """Enqueue the task at `task_path` once the current transaction commits, so the job never
+    reads rows that are not there yet. Named by its path because an app's tasks module imports
+    its services, which cannot import it back."""
+    transaction.on_commit(lambda: import_string(task_path).enqueue(*args))
 
 
 @db_task()

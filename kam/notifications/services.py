@@ -11,9 +11,13 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.contacts.models import Contact, EngagementPlan
+from kam.core.jobs import enqueue_after_commit
 from kam.notifications.enums import NotificationKind
 from kam.notifications.models import Notification
 from kam.users.models import User
+
+# Sends the e-mails of new notifications, after the commit.
+EMAIL_JOB = "kam.notifications.tasks.notification_email_send"
 
 
 @transaction.atomic
@@ -63,14 +67,7 @@ def notify(
         ]
     )
     if send_email:
-        ids = [row.pk for row in rows]
-
-        def enqueue() -> None:
-            from kam.notifications.tasks import notification_email_send
-
-            notification_email_send.enqueue(ids)
-
-        transaction.on_commit(enqueue)
+        enqueue_after_commit(EMAIL_JOB, [row.pk for row in rows])
     return rows
 
 

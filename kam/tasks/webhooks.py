@@ -16,12 +16,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kam.core.jobs import enqueue_after_commit
 from kam.tasks.enums import DeliveryStatus, WebhookPlatform
 from kam.tasks.models import TeamWebhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 5
+DELIVERY_JOB = "kam.tasks.tasks.webhook_deliver"
 MAX_RESPONSE_BYTES = 64 * 1024
 
 
@@ -145,10 +147,5 @@ def webhook_delivery_enqueue(
     except IntegrityError:
         return None
 
-    def enqueue() -> None:
-        from kam.tasks.tasks import webhook_deliver
-
-        webhook_deliver.enqueue(delivery.pk)
-
-    transaction.on_commit(enqueue)
+    enqueue_after_commit(DELIVERY_JOB, delivery.pk)
     return delivery

@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.enums import PROVINCES, Grade, Industry
 from kam.audit.services import audit_record_changes, audit_record_creation, audit_snapshot
+from kam.core.jobs import enqueue_after_commit
 from kam.core.versioning import lock_at_version, save_bumped
 from kam.pools.enums import RecallTrigger
 from kam.pools.models import Pool, RecallRule
 from kam.pools.rules import pool_can_configure
 from kam.users.models import Team, User
 
+# Re-derives the pool's protection deadlines after its rules change.
+REDERIVE_JOB = "kam.pools.tasks.pool_placements_rederive"
 POOL_FIELDS = [
     "name", "description", "industries", "provinces", "priority", "active", "protection_days",
     "warn_days", "max_owned", "max_claims_per_day", "reclaim_lockout_days",
@@ -56,15 +59,6 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     if "name" in clean:
         clean["name"] = name
     return clean
-
-
-def _rederive_after_commit(pool_id: int) -> None:
-    def enqueue() -> None:
-        from kam.pools.tasks import pool_placements_rederive
-
-        pool_placements_rederive.enqueue(pool_id)
-
-    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
@@ -109,7 +103,7 @@ def pool_update(
         locked.teams.set(list(teams))
     audit_record_changes(instance=locked, before=before, actor=actor)
     if {"protection_days"} & set(clean):
-        _rederive_after_commit(locked.pk)
+        enqueue_after_commit(REDERIVE_JOB, locked.pk)
     return locked
 
 
@@ -137,5 +131,5 @@ def pool_rules_replace(
     created = RecallRule.objects.bulk_create(
         [RecallRule(pool=pool, grade=g, trigger=t, days=d) for g, t, d in rules]
     )
-    _rederive_after_commit(pool.pk)
+    enqueue_after_commit(REDERIVE_JOB, pool.pk)
     return created
