@@ -18,7 +18,7 @@ so a build function must not read the database or the active language.
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connections
@@ -43,6 +43,15 @@ _PROBES: dict[type, tuple[Slot, Slot]] = {
 }
 
 
+def _probe(kind: type, probe_set: int, index: int) -> Slot:
+    """The probe of the `index`-th value: slots of one kind get apart by an odd step, so each
+    parameter names its own value (and a value plus one or so matches none)."""
+    base = _PROBES[kind][probe_set]
+    if isinstance(base, datetime):
+        return base + timedelta(microseconds=7_919 * index)
+    return base - 1_000_003 * index
+
+
 def _adapt(connection: BaseDatabaseWrapper, value: Slot) -> Any:
     """The parameter Django passes for `value` (an integer key, or a datetime column's value)."""
     if isinstance(value, datetime):
@@ -63,7 +72,7 @@ def _compile(
     build: Callable[..., QuerySet[Any]],
     kinds: Sequence[type],
 ) -> _Compiled:
-    probes = [[_PROBES[kind][n] for kind in kinds] for n in (0, 1)]
+    probes = [[_probe(kind, n, index) for index, kind in enumerate(kinds)] for n in (0, 1)]
     queries = [build(*values).query for values in probes]
     compilers = [query.get_compiler(connection=connection) for query in queries]
     (sql, params), (other_sql, other_params) = (compiler.as_sql() for compiler in compilers)

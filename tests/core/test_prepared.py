@@ -98,3 +98,16 @@ def test_values_of_the_wrong_kind_are_refused():
         prepared.run("1", timezone.now())
     with pytest.raises(TypeError):
         prepared.run(1)
+
+
+def _three_accounts(first: int, second: int, third: int) -> QuerySet[Any]:
+    return Account.objects.filter(pk__in=[first, second, third]).order_by("pk").values_list("pk")
+
+
+def test_values_of_one_kind_each_fill_their_own_slot():
+    accounts = [account.pk for account in AccountFactory.create_batch(5)]
+    prepared = PreparedQuery(_three_accounts, (int, int, int))
+
+    for chosen in ([0, 1, 2], [4, 2, 0], [1, 3, 4]):
+        values = [accounts[n] for n in chosen]
+        assert prepared.run(*values) == [(pk,) for pk in sorted(values)]
