@@ -16,6 +16,7 @@ from kam.checklists.forms import (
     NoteForm,
     TemplateForm,
 )
+from kam.checklists.gap_rows import gap_rows_html
 from kam.checklists.models import ChecklistItem, ChecklistTemplate
 from kam.checklists.rules import checklist_can_edit, checklist_settings_manageable_by
 from kam.checklists.selectors import (
@@ -160,6 +161,7 @@ def gaps_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_obj": Page(
             object_list=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE
         ),
+        "rows_html": gap_rows_html(rows[:PAGE_SIZE]),
         "days": days,
         "filtered": bool(request.GET.get("days") or request.GET.get("owner")),
         "can_manage_settings": checklist_settings_manageable_by(request.user),

@@ -3,14 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from kam.checklists.enums import ChecklistCategory
 from kam.checklists.models import ChecklistItem
-from kam.checklists.selectors import ItemRow, checklist_gaps, contract_summary
+from kam.checklists.selectors import checklist_gaps, contract_summary
 from kam.checklists.services import checklist_evidence_add, checklist_item_tick
-from kam.checklists.templatetags.checklists import missing_items
 from kam.contracts.enums import MilestoneKind
 from tests.checklists.conftest import make_signed, milestone, pay, pdf
 
@@ -84,34 +81,3 @@ def test_the_contract_summary_counts_per_category(rep):
     counts = {c.category: (c.done, c.total) for c in summary.counts}
     assert counts["li"][0] == 1 and counts["li"][1] >= 2
     assert summary.missing_soon == summary.total - 1
-
-
-# The gap list's cell as the template wrote it before it was built in Python.
-TEMPLATE_CELL = Template(
-    '{% load i18n %}<ul class="gap-items">{% for item_row in rows %}<li><span class="badge">'
-    "{{ item_row.item.get_category_display }}</span> {{ item_row.item.label }}"
-    "{% if item_row.missing_evidence and item_row.item.done_at %} "
-    '<span class="badge warn">{% translate "缺证据" %}</span>{% endif %}'
-    '{% if item_row.late %} <span class="badge bad">{% translate "已过提前期" %}</span>{% endif %}'
-    "</li>{% endfor %}</ul>"
-)
-
-
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_missing_items_cell_is_what_the_template_wrote(language):
-    awkward = "<b>\"甲&乙\"</b> 'x'"
-    ticked = timezone.now()
-    rows = [
-        ItemRow(ChecklistItem(category=category, label=awkward, needs_evidence=needs, done_at=done),
-                evidence=[], complete=False, late=late, lead_on=None)
-        for category in ChecklistCategory
-        for needs, done, late in [(True, ticked, True), (True, None, False), (False, None, True)]
-    ]  # fmt: skip
-
-    with translation.override(language):
-        built = missing_items(rows)
-        written = TEMPLATE_CELL.render(Context({"rows": rows}))
-
-    assert built == written
-    assert "&lt;b&gt;&quot;甲&amp;乙&quot;&lt;/b&gt; &#x27;x&#x27;" in built
-    assert missing_items([]) == '<ul class="gap-items"></ul>'
