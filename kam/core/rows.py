@@ -1,6 +1,7 @@
 """Helpers for list tables whose rows are built in Python rather than by the template engine
-(the account, deal and visit lists): fifty rows of cells through the engine were up to half
-of a list page's time. Each list's module writes the template's HTML, compared in its tests."""
+(the account, deal, visit and checklist-gap lists): fifty rows of cells through the engine
+were up to half of a list page's time. Each list's module writes the template's HTML, compared
+in its tests."""
 
 import html
 from datetime import date, datetime
