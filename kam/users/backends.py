@@ -1,7 +1,8 @@
 """Django's model backend, with a user's permissions read with the user: every page checks one
 (the export buttons of every list), and Django reads them in two more queries, the user's own
 and their groups'. The session's user is read with their permission names aggregated into one
-column; other users' permissions, when asked for, in one query."""
+column, their subordinates' ids (which every visibility check needs) in another, and their
+team; other users' permissions, when asked for, in one query."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Model, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Concat
 
 from kam.users.models import User
+from kam.users.selectors import SUBORDINATES_PRELOADED, subordinate_ids_column
 
 # Permission names are "app_label.codename": no spaces.
 _SEPARATOR = " "
@@ -33,7 +35,11 @@ def _permission_names_of_row() -> Subquery:
 class PermissionsInOneQuery(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = (
-            User._default_manager.annotate(permission_names=_permission_names_of_row())
+            User._default_manager.annotate(
+                permission_names=_permission_names_of_row(),
+                **{SUBORDINATES_PRELOADED: subordinate_ids_column(user_id)},
+            )
+            .select_related("team")
             .filter(pk=user_id)
             .first()
         )

@@ -1,12 +1,17 @@
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from kam.users.models import SavedView, User
 
+# Set on the session's user by the authentication backend, read with the user's own row.
+SUBORDINATES_PRELOADED = "subordinate_ids_text"
+_SEPARATOR = " "
 
-def user_subordinate_ids(user: User) -> set[int]:
-    """Everyone below `user` in the reports-to chain (not the user themself).
+
+def _subordinates_sql(user_id: int, aggregate: str) -> tuple[str, list[int | bool]]:
+    """Everyone below the user in the reports-to chain, as `SELECT <aggregate> FROM below`.
 
     One recursive query whatever the depth, so a director's pages cost no more than a rep's.
     An inactive user ends their branch; UNION (not UNION ALL) stops a reports-to cycle.
@@ -19,10 +24,31 @@ def user_subordinate_ids(user: User) -> set[int]:
             SELECT u.id FROM {table} u JOIN below ON u.manager_id = below.id
             WHERE u.is_active = %s
         )
-        SELECT id FROM below WHERE id <> %s
-    """  # noqa: S608 - only the table name is interpolated
+        SELECT {aggregate} FROM below WHERE id <> %s
+    """  # noqa: S608 - only the table name and a fixed aggregate are interpolated
+    return sql, [user_id, True, True, user_id]
+
+
+def subordinate_ids_column(user_id: int) -> RawSQL:
+    """The user's subordinates' ids as one text column (space-separated, NULL for none), for
+    reading them with the user's row: the session's user costs one query, not two."""
+    if connection.vendor == "postgresql":
+        aggregate = f"STRING_AGG(CAST(id AS TEXT), '{_SEPARATOR}')"
+    else:
+        aggregate = f"GROUP_CONCAT(id, '{_SEPARATOR}')"
+    sql, params = _subordinates_sql(user_id, aggregate)
+    return RawSQL(f"({sql})", params, output_field=TextField())  # noqa: S611 - values are params
+
+
+def user_subordinate_ids(user: User) -> set[int]:
+    """Everyone below `user` in the reports-to chain (not the user themself); read with the
+    user's row when the user is the session's (`subordinate_ids_column`)."""
+    if hasattr(user, SUBORDINATES_PRELOADED):
+        preloaded: str | None = getattr(user, SUBORDINATES_PRELOADED)
+        return {int(part) for part in (preloaded or "").split(_SEPARATOR) if part}
+    sql, params = _subordinates_sql(user.pk, "id")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, True, True, user.pk])
+        cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
 
 

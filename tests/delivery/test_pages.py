@@ -143,7 +143,7 @@ def test_page_query_count_is_flat(rep, contract, count, django_assert_num_querie
         person(contract, f"候选{n}", title="质检科长")
     client = client_for(rep)
     client.get(_url(contract))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(_url(contract))
 
 

@@ -67,9 +67,9 @@ def test_timeline_with_every_kind_is_one_query(demo_loaded):
     _bring_every_kind_forward(account)
     before, html = _timeline_queries(account)
     assert _kinds_shown(html) == kinds
-    # session, user, the owner's reports-to walk (visibility), account, then the timeline: one
-    # query for every kind (can_log needs none for the owner)
-    assert before == 5
+    # session, user (with their reports-to walk, for visibility), account, then the timeline:
+    # one query for every kind (can_log needs none for the owner)
+    assert before == 4
 
     now = timezone.now()
     for _n in range(30):

@@ -53,7 +53,7 @@ def test_pool_page_queries_do_not_grow_with_rows(pool, rep, rows, django_assert_
     client = client_for(rep)
     url = reverse("pools:pool", args=[pool.pk])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
 
 

@@ -118,7 +118,7 @@ def test_team_overview_query_count(manager, team_one, rows, django_assert_num_qu
         review_sheet_generate(rep=rep, day=day)
     client = client_for(manager)
     client.get(reverse("reviews:team"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("reviews:team"))
     assert response.content.decode().count('data-testid="team-row"') == rows
 
@@ -131,7 +131,7 @@ def test_sheet_query_count(rep, rows, django_assert_num_queries):
     review_sheet_generate(rep=rep, day=day)
     client = client_for(rep)
     client.get(_sheet_url(rep, day))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(_sheet_url(rep, day))
     assert response.content.decode().count('data-testid="review-item"') == rows
 
@@ -147,7 +147,7 @@ def test_present_query_count(manager, team_one, rows, django_assert_num_queries)
         review_sheet_generate(rep=rep, day=day)
     client = client_for(manager)
     client.get(reverse("reviews:present"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("reviews:present"))
     assert response.content.decode().count('data-testid="slide"') == rows
 

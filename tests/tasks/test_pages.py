@@ -149,7 +149,7 @@ def test_query_counts(count, rep, django_assert_num_queries):
         client.get("/tasks/")
 
 
-QUERIES = {"my_day": 7, "list": 5}
+QUERIES = {"my_day": 7, "list": 4}
 
 
 def test_webhook_page_masks_the_url_for_non_managers(rep, manager, team_one):

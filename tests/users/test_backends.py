@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 
 from kam.users.backends import PermissionsInOneQuery
 from kam.users.models import User
+from kam.users.selectors import user_subordinate_ids
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,31 @@ def test_the_session_user_comes_with_their_permissions(granted, django_assert_nu
         with django_assert_num_queries(0 if name != "superuser" else 1):
             assert backend.get_all_permissions(loaded) == expected, name
     assert backend.get_user(10**9) is None
+
+
+def test_the_session_user_comes_with_their_subordinates_and_team(django_assert_num_queries):
+    """The reports-to chain every visibility check needs is read with the user's row: the
+    same ids as the query of its own, at every depth, inactive users ending their branch."""
+    director = UserFactory()
+    manager = UserFactory(manager=director)
+    reps = UserFactory.create_batch(2, manager=manager)
+    UserFactory(manager=reps[0])  # a rep's assistant: three levels below the director
+    left = UserFactory(manager=manager, is_active=False)
+    UserFactory(manager=left)  # below an inactive user: not counted
+    backend = PermissionsInOneQuery()
+    for user in [director, manager, *reps, left]:
+        expected = user_subordinate_ids(_fresh(user))
+        with django_assert_num_queries(1):
+            loaded = backend.get_user(user.pk)
+        if not user.is_active:
+            assert loaded is None
+            continue
+        with django_assert_num_queries(0):
+            assert user_subordinate_ids(loaded) == expected
+            assert loaded.team == user.team
+    assert user_subordinate_ids(_fresh(director)) == {
+        manager.pk,
+        *(rep.pk for rep in reps),
+        reps[0].direct_reports.get().pk,
+    }
+    assert user_subordinate_ids(_fresh(reps[1])) == set()
