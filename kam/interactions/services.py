@@ -29,7 +29,7 @@ from kam.core.versioning import stale_record_error
 from kam.interactions.enums import InteractionKind
 from kam.interactions.models import Attachment, Interaction
 from kam.interactions.rules import interaction_can_edit, interaction_can_log
-from kam.pools.services.protection import placement_refresh_by_id
+from kam.pools.services.protection import placement_refresh_by_id, recall_applies
 from kam.search.services import search_index_interaction
 from kam.users.models import User
 
@@ -280,12 +280,14 @@ def _clean(
 def _touch_last_contact(*, interaction: Interaction, contact_ids: Sequence[int]) -> None:
     """Move the account's and contacts' "last touched" stamps forward, never back."""
     when = interaction.occurred_at
-    Account.objects.filter(
+    moved = Account.objects.filter(
         Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=when),
         pk=interaction.account_id,
     ).update(last_activity_at=when)
-    # A follow-up extends the owner's protection from the pool (R-POOL-1).
-    placement_refresh_by_id(interaction.account_id)
+    # A follow-up extends the owner's protection from the pool (R-POOL-1): only a newer one,
+    # and only an owned prospect's (the deadline of any other account ignores follow-ups).
+    if moved and recall_applies(interaction.account):
+        placement_refresh_by_id(interaction.account_id)
     if contact_ids:
         Contact.objects.filter(
             Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=when),

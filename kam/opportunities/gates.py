@@ -10,13 +10,14 @@ every gate before the stage it reopens in.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.approvals.registry import approval_type_label
 from kam.opportunities.enums import StageKind
-from kam.opportunities.models import AttestationRecord, Opportunity, Stage
+from kam.opportunities.models import AttestationRecord, Opportunity, Stage, StageAttestation
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def stages_to_pass(opportunity: Opportunity, to_stage: Stage) -> list[Stage]:
     """The stages whose exit gates a move to `to_stage` must satisfy, in order.
 
     Reopening a closed deal counts as starting again from the first stage: the gates of every
-    open stage before the target must hold (or the reopening is a recorded bypass).
+    open stage before the target must hold (or the reopening is a recorded bypass). Each stage
+    comes with its attestations, each marked `attested` when the opportunity has it.
     """
     current = opportunity.stage
     if to_stage.kind == StageKind.LOST:
@@ -117,16 +119,23 @@ def stages_to_pass(opportunity: Opportunity, to_stage: Stage) -> list[Stage]:
             order__gte=from_order,
             order__lt=to_stage.order,
         )
-        .prefetch_related("attestations")
+        .prefetch_related(Prefetch("attestations", queryset=_marked_attestations(opportunity)))
         .order_by("order")
     )
 
 
+def _marked_attestations(opportunity: Opportunity) -> QuerySet[StageAttestation]:
+    records = AttestationRecord.objects.filter(opportunity=opportunity, attestation=OuterRef("pk"))
+    return StageAttestation.objects.annotate(attested=Exists(records))
+
+
 def _attested(opportunity: Opportunity, stages: list[Stage]) -> set[int]:
-    """Which of the stages' attestations the opportunity has; no query when they have none."""
-    ids = [attestation.pk for stage in stages for attestation in stage.attestations.all()]
-    if not ids:
-        return set()
+    """Which of the stages' attestations the opportunity has: read with the stages when they
+    come from `stages_to_pass`, otherwise in one query (none when they have no attestations)."""
+    attestations = [attestation for stage in stages for attestation in stage.attestations.all()]
+    if all(hasattr(attestation, "attested") for attestation in attestations):
+        return {attestation.pk for attestation in attestations if attestation.attested}
+    ids = [attestation.pk for attestation in attestations]
     records = AttestationRecord.objects.filter(opportunity=opportunity, attestation_id__in=ids)
     return set(records.values_list("attestation_id", flat=True))
 

@@ -201,9 +201,9 @@ def account_pool_status(user: User, account: Account) -> PoolStatus:
 
 
 def _limits_refusal(user: User, account: Account, pool: Pool, now: datetime) -> str:
-    if pool_lockout_until(account, user, pool, now) is not None:
+    holdings = pool_holdings(user, pool, now, account)
+    if pool_lockout_until(holdings, pool) is not None:
         return _("你曾放弃该客户，冷却期内不能重新领取。")
-    holdings = pool_holdings(user, pool, now)
     if holdings.owned >= pool.max_owned:
         return _("已达持有上限。")
     if holdings.claimed_today >= pool.max_claims_per_day:

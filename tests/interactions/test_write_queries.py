@@ -7,20 +7,27 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from kam.accounts.enums import AccountStatus
 from kam.interactions.forms import DATETIME_LOCAL
 from kam.interactions.models import Interaction
+from kam.pools.models import Placement
 from kam.pools.services.protection import placement_refresh
 from tests.conftest import client_for
 from tests.factories import AccountFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the rep's reports, the loggable account, the offered colleagues and the
-# account's people; the visit, its two participant lists and its history; the account's last
-# activity, its placement (account with placement, deal facts, rules, write), the contacts'
-# last contact and the search document; and SAVEPOINT, RELEASE: the test's transaction nests
-# the service's.
-LOG_QUERIES = 19
+# Session, user (with the reports-to walk), the loggable account, the offered colleagues and
+# the account's people; the visit, its two participant lists and its history; the account's
+# last activity, its placement (account with placement, deal facts, rules; written only when
+# the deadline moves), the contacts' last contact and the search document; and SAVEPOINT,
+# RELEASE: the test's transaction nests the service's.
+LOG_QUERIES = 18
+# A customer's deadline ignores follow-ups: no placement, deal facts or rules are read. With
+# no people of theirs taking part, neither are contacts: session, user, account, colleagues;
+# the visit, the rep taking part, its history, the last activity, the search document; and the
+# SAVEPOINT, RELEASE pair.
+LOG_QUERIES_CUSTOMER = 11
 
 
 def _visit(rep, account, people, colleagues, number):
@@ -54,3 +61,19 @@ def test_log_visit_queries_do_not_grow_with_rows(
     assert response.status_code == 302
     visit = Interaction.objects.get(subject="拜访 #1")
     assert visit.our_participants.count() == rows and visit.their_participants.count() == rows
+
+
+def test_a_visit_to_a_customer_leaves_the_pool_alone(rep, django_assert_num_queries):
+    account = AccountFactory(owner=rep, status=AccountStatus.ACTIVE)
+    placement_refresh(account)
+    client = client_for(rep)
+    url = f"/interactions/create/?account={account.pk}"
+    client.post(url, _visit(rep, account, [], [], 2))  # warms per-process caches
+
+    with django_assert_num_queries(LOG_QUERIES_CUSTOMER):
+        response = client.post(url, _visit(rep, account, [], [], 1))
+
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.last_activity_at is not None
+    assert Placement.objects.get(account=account).protected_until is None

@@ -14,11 +14,11 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the rep's reports, the visible deal (with its stage), the move's targets; the
-# deal locked; the stages passed (with their attestations) and the ticks; the deal's update,
-# the stage move and its history; and SAVEPOINT, RELEASE: the test's transaction nests the
-# service's.
-MOVE_QUERIES = 14
+# Session, user (with the reports-to walk), the visible deal (with its stage), the move's
+# targets; the deal locked; the stages passed, then their attestations each marked ticked or
+# not; the deal's update, the stage move and its history; and SAVEPOINT, RELEASE: the test's
+# transaction nests the service's.
+MOVE_QUERIES = 12
 
 
 @pytest.mark.parametrize("rows", [1, 20])

@@ -11,12 +11,12 @@ from tests.pools.conftest import held, pooled
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the rep's reports, the visible account; locks on the user, the account and
-# its placement (with its pool); the pool's teams, the holding and daily counts (one query);
-# the rep's team; the account update, its audit, owner change and pool event; the event's
-# search document (read, write) and the placement (deal facts, rules, write); and SAVEPOINT,
-# RELEASE: the test's transaction nests the service's.
-CLAIM_QUERIES = 21
+# Session, user (with the reports-to walk and their team), the visible account; locks on the
+# user, the account and its placement (with its pool); the pool's teams, the holding and daily
+# counts and the lockout (one query); the account update, its audit, owner change and pool
+# event; the event's search document (read, write) and the placement (deal facts, rules,
+# write); and SAVEPOINT, RELEASE: the test's transaction nests the service's.
+CLAIM_QUERIES = 19
 
 
 def _claim(client, account):
@@ -28,7 +28,7 @@ def test_claim_queries_do_not_grow_with_rows(
     pool, rep, other_rep, rows, django_assert_max_num_queries
 ):
     Pool.objects.filter(pk=pool.pk).update(
-        max_owned=1_000, max_claims_per_day=1_000, reclaim_lockout_days=0
+        max_owned=1_000, max_claims_per_day=1_000, reclaim_lockout_days=15
     )
     for days_ago in range(rows):
         held(rep, days_ago=days_ago)

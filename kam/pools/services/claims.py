@@ -66,6 +66,8 @@ def pool_owned_count(user: User, pool: Pool) -> int:
 class Holdings(NamedTuple):
     owned: int  # prospects of the pool the user holds
     claimed_today: int  # claims from the pool since the user's local midnight
+    # When the user last gave the account asked about up, within the pool's lockout; else None.
+    given_up_at: datetime | None = None
 
 
 def _count(rows: QuerySet[Any]) -> Subquery:
@@ -73,34 +75,36 @@ def _count(rows: QuerySet[Any]) -> Subquery:
     return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
-def pool_holdings(user: User, pool: Pool, now: datetime) -> Holdings:
-    """Both counts a claim is limited by, in one query. A claim reads them after locking the
+def _given_up(account: Account, user: User, pool: Pool, now: datetime) -> Subquery:
+    since = now - timedelta(days=pool.reclaim_lockout_days)
+    events = PoolEvent.objects.filter(
+        account=account, from_owner=user, kind__in=LOCKOUT_KINDS, at__gt=since
+    )
+    return Subquery(events.order_by("-at").values("at")[:1])
+
+
+def pool_holdings(
+    user: User, pool: Pool, now: datetime, account: Account | None = None
+) -> Holdings:
+    """Both counts a claim is limited by and, with `account`, when the user last gave it up
+    (if the pool locks them out), in one query. A claim reads them after locking the
     claimer's row (a statement of their own: it must see claims committed while it waited)."""
     claims = PoolEvent.objects.filter(
         actor=user, pool=pool, kind=PoolEventKind.CLAIM, at__gte=user_local_day_start(user, now)
     )
-    owned, claimed_today = (
-        User.objects.filter(pk=user.pk)
-        .values_list(_count(_owned(user, pool)), _count(claims))
-        .get()
-    )
-    return Holdings(owned=owned, claimed_today=claimed_today)
+    columns = [_count(_owned(user, pool)), _count(claims)]
+    if account is not None and pool.reclaim_lockout_days:
+        columns.append(_given_up(account, user, pool, now))
+    owned, claimed_today, *given_up = User.objects.filter(pk=user.pk).values_list(*columns).get()
+    return Holdings(owned, claimed_today, given_up[0] if given_up else None)
 
 
-def pool_lockout_until(account: Account, user: User, pool: Pool, now: datetime) -> datetime | None:
-    """When `user` may claim `account` again after giving it up, or None if they may now."""
-    if not pool.reclaim_lockout_days:
+def pool_lockout_until(holdings: Holdings, pool: Pool) -> datetime | None:
+    """When the user may claim the account `holdings` was read for again after giving it up,
+    or None if they may now."""
+    if holdings.given_up_at is None:
         return None
-    since = now - timedelta(days=pool.reclaim_lockout_days)
-    last = (
-        PoolEvent.objects.filter(
-            account=account, from_owner=user, kind__in=LOCKOUT_KINDS, at__gt=since
-        )
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    return last + timedelta(days=pool.reclaim_lockout_days) if last else None
+    return holdings.given_up_at + timedelta(days=pool.reclaim_lockout_days)
 
 
 def _refused(message: str, code: str) -> ValidationError:
@@ -242,14 +246,14 @@ def pool_claim(*, account_id: int, actor: User, now: datetime | None = None) -> 
         )
     if account.status != AccountStatus.PROSPECT:
         raise _refused(_("已合作的客户不能从公海领取。"), "customer")
-    locked_until = pool_lockout_until(account, actor, pool, now)
+    holdings = pool_holdings(actor, pool, now, account)
+    locked_until = pool_lockout_until(holdings, pool)
     if locked_until is not None:
         raise _refused(
             _("你曾放弃该客户，%(day)s 之后才能重新领取。")
             % {"day": date_format(timezone.localtime(locked_until), "Y-m-d")},
             "locked_out",
         )
-    holdings = pool_holdings(actor, pool, now)
     if holdings.owned >= pool.max_owned:
         raise _refused(
             _("你在“%(pool)s”已持有 %(max)s 家潜在客户，达到上限。")

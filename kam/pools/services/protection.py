@@ -115,31 +115,54 @@ def _inputs(
     )
 
 
+def recall_applies(account: Account) -> bool:
+    """Whether the account can be recalled at all: only an owned prospect's clock runs."""
+    return account.owner_id is not None and account.status == AccountStatus.PROSPECT
+
+
+def _deadline(account: Account, placement: Placement) -> tuple[datetime | None, str]:
+    """`protection_deadline` of one account, reading its deals and its pool's rules only when
+    they can matter: an account in the pool or a customer is never recalled (most visits are
+    to customers), and a won deal ends the clock whatever the rules say."""
+    if not recall_applies(account):
+        return None, ""
+    inputs = _inputs(account, placement, _deal_facts([account.pk]).get(account.pk))
+    if inputs.signed:
+        return None, ""
+    return protection_deadline(inputs, _pool_rules(placement.pool), placement.pool.protection_days)
+
+
+def _derived(placement: Placement) -> tuple[object, ...]:
+    return (
+        placement.claimed_at, placement.protected_until, placement.lapse_trigger,
+        placement.warned_at,
+    )  # fmt: skip
+
+
 def placement_refresh(
     account: Account, *, claimed_at: datetime | None = None, placement: Placement | None = None
 ) -> Placement:
     """Recompute the account's deadline (creating its placement on first use). Pass
     `claimed_at` when the account has just changed hands: the new owner's clock starts then.
-    A caller that has just read the placement (with its pool) passes it: no second read."""
+    A caller that has just read the placement (with its pool) passes it: no second read. An
+    unchanged placement is not written (a visit to a customer changes nothing here)."""
     if placement is None:
         placement = Placement.objects.filter(account_id=account.pk).select_related("pool").first()
     if placement is None:
         placement = Placement(account=account, pool=pool_for_account(account))
+    stored = None if placement._state.adding else _derived(placement)
     if claimed_at is not None:
         placement.claimed_at = claimed_at
         placement.warned_at = None
     if account.owner_id is None:
         placement.claimed_at = None
-    deadline, trigger = protection_deadline(
-        _inputs(account, placement, _deal_facts([account.pk]).get(account.pk)),
-        _pool_rules(placement.pool),
-        placement.pool.protection_days,
-    )
+    deadline, trigger = _deadline(account, placement)
     if deadline != placement.protected_until:
         placement.warned_at = None
     placement.protected_until = deadline
     placement.lapse_trigger = trigger
-    placement.save()
+    if _derived(placement) != stored:
+        placement.save()
     return placement
 
 
