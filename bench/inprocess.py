@@ -72,7 +72,28 @@ def capture_write(client: Client, write: Write) -> list[str]:
         refusal = write.refusal(response.status_code, response.content)
     if refusal:
         raise RequestFailed(f"POST {step.path} {refusal} in-process")
-    return [replayable(query["sql"]) for query in captured.captured_queries]
+    return without_outer_savepoint(
+        [replayable(query["sql"]) for query in captured.captured_queries]
+    )
+
+
+_SAVEPOINT = re.compile(r'^SAVEPOINT ("[^"]+")$')
+
+
+def without_outer_savepoint(statements: list[str]) -> list[str]:
+    """The statements without the first savepoint and its release. Only the measurement's own
+    transaction (`rolled_back`) makes the service's outermost transaction a savepoint; served,
+    that transaction is a BEGIN and a COMMIT, which no page's count includes either."""
+    for index, sql in enumerate(statements):
+        opened = _SAVEPOINT.match(sql)
+        if opened:
+            release = f"RELEASE SAVEPOINT {opened.group(1)}"
+            rest = statements[index + 1 :]
+            if release in rest:
+                end = index + 1 + rest.index(release)
+                return statements[:index] + statements[index + 1 : end] + statements[end + 1 :]
+            break
+    return statements
 
 
 # PostgreSQL runs `.iterator()` (e.g. a form's choices) through a named server-side cursor; the

@@ -5,7 +5,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.inprocess import capture_statements, profile, raw_sql_ms, replayable
+from bench.inprocess import (
+    capture_statements,
+    profile,
+    raw_sql_ms,
+    replayable,
+    without_outer_savepoint,
+)
 from bench.operations import Auth, Persona, Personas, plan
 from kam.accounts.models import Account
 from kam.core.pagination import PAGE_SIZE
@@ -145,3 +151,15 @@ def test_plan_without_accounts_still_has_the_money_operations(team_one):
         "account_detail_rep", "pool_claim_rep", "interaction_log_rep",
         "opportunity_stage_move_rep", "account_list_page2000_director",
     }  # fmt: skip
+
+
+def test_only_the_outermost_savepoint_is_left_out_of_a_writes_statements():
+    statements = [
+        "SELECT 1", 'SAVEPOINT "s1_x1"', "UPDATE a", 'SAVEPOINT "s1_x2"', "INSERT b",
+        'RELEASE SAVEPOINT "s1_x2"', "INSERT c", 'RELEASE SAVEPOINT "s1_x1"', "SELECT 2",
+    ]  # fmt: skip
+    assert without_outer_savepoint(statements) == [
+        "SELECT 1", "UPDATE a", 'SAVEPOINT "s1_x2"', "INSERT b", 'RELEASE SAVEPOINT "s1_x2"',
+        "INSERT c", "SELECT 2",
+    ]  # fmt: skip
+    assert without_outer_savepoint(["SELECT 1"]) == ["SELECT 1"]

@@ -62,6 +62,8 @@ def test_each_write_is_accepted_and_rolled_back_in_process(rep, director, write_
             assert op.write is not None
             statements = capture_write(client, op.write)
             assert any(sql.startswith(("INSERT", "UPDATE")) for sql in statements)
+            # Served, the service's transaction is the outermost: no savepoint of it is counted.
+            assert not any(sql.startswith(("SAVEPOINT", "RELEASE")) for sql in statements)
     pool_account = Account.objects.get(pk=write_data["pool"].pk)
     assert pool_account.owner_id is None
     assert Interaction.objects.count() == interactions
