@@ -8,6 +8,7 @@ start from these functions; nothing else decides who sees what.
 
 from collections.abc import Callable
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from kam.accounts.models import Account, AccountTeamMember
@@ -67,11 +68,23 @@ def account_visibility_q(user: User, prefix: str = "", *, as_id_sets: bool = Fal
     return visible
 
 
+def list_gathers_by_id_sets(user: User) -> bool:
+    """Whether a list of another table's rows (deals, contracts, milestones) states `user`'s
+    visibility as id sets, gathering the rows by account, rather than checking each row's
+    account as it walks the sort column's index. PostgreSQL hashes the sets once and checks
+    each row walked against them, which is as fast or faster for everyone (at scale, a
+    director's gaps page: 57 → 21 ms of SQL; the deal and contract lists the same either way).
+    SQLite builds each set as a temporary b-tree first: worth it only for a rep
+    (`visibility_is_narrow`); a director's gaps query takes 80 ms that way against 2."""
+    return connection.vendor == "postgresql" or visibility_is_narrow(user)
+
+
 def visibility_is_narrow(user: User) -> bool:
     """Whether `user` is a rep with no one reporting to them, who sees a few hundred of the
-    company's accounts. A list showing the newest rows of another table gathers such a user's
-    rows by account (the id-set form of `account_visibility_q`) and sorts them; for a manager
-    and up, walking the sort column's index and checking each row fills a page sooner."""
+    company's accounts. On SQLite, a list showing the newest rows of another table gathers
+    such a user's rows by account (the id-set form of `account_visibility_q`) and sorts them;
+    for a manager and up, walking the sort column's index and checking each row fills a page
+    sooner (`list_gathers_by_id_sets`)."""
     return (
         user.is_authenticated
         and not user.sees_everything

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.accounts.rules import visibility_is_narrow
+from kam.accounts.rules import list_gathers_by_id_sets
 from kam.billing.selectors import MilestoneMoney, milestone_money, milestones_owing
 from kam.checklists.enums import ChecklistCategory
 from kam.checklists.models import (
@@ -240,10 +240,11 @@ def gap_candidates(
     user: User, today: date, within_days: int, owner_id: int | None = None
 ) -> QuerySet[PaymentMilestone]:
     """The user's visible milestones still owed and due within `within_days` (or overdue).
-    Visibility is checked on the milestone's own copy of the account, so a manager's page
-    walks the due dates and a rep's gathers their few accounts' milestones first."""
+    Visibility is checked on the milestone's own copy of the account, so a page walks the due
+    dates checking each row, or gathers the visible accounts' milestones first
+    (`list_gathers_by_id_sets`)."""
     queryset = PaymentMilestone.objects.filter(
-        contract_visibility_q(user, as_id_sets=visibility_is_narrow(user)),
+        contract_visibility_q(user, as_id_sets=list_gathers_by_id_sets(user)),
         due_date__isnull=False,
         due_date__lte=today + timedelta(days=within_days),
     )

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.accounts.rules import visibility_is_narrow
+from kam.accounts.rules import list_gathers_by_id_sets
 from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
 from kam.contracts.models import Contract, ContractAttachment, PaymentMilestone
@@ -24,7 +24,7 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
 
 def contract_list(user: User, filters: dict[str, str] | None = None) -> QuerySet[Contract]:
     return (
-        contracts_matching(user, filters, as_id_sets=visibility_is_narrow(user))
+        contracts_matching(user, filters, as_id_sets=list_gathers_by_id_sets(user))
         .select_related("account", "owner", "opportunity")
         .order_by("-updated_at", "-pk")
     )
@@ -34,7 +34,7 @@ def contracts_matching(
     user: User, filters: dict[str, str] | None = None, *, as_id_sets: bool = False
 ) -> QuerySet[Contract]:
     """The visible contracts matching the list filters (no joins, no order); `as_id_sets` for
-    an aggregate over all of them, or a list of a rep's (kam.accounts.rules)."""
+    an aggregate over all of them, or a list (kam.accounts.rules.list_gathers_by_id_sets)."""
     queryset = Contract.objects.filter(contract_visibility_q(user, as_id_sets=as_id_sets))
     filters = filters or {}
     if filters.get("status"):

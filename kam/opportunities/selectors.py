@@ -15,7 +15,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account
-from kam.accounts.rules import account_visibility_q, visibility_is_narrow
+from kam.accounts.rules import account_visibility_q, list_gathers_by_id_sets
 from kam.accounts.selectors import account_owner_choices
 from kam.approvals.registry import approval_type_label
 from kam.core.aggregates import fen, fen_sum, weighted_fen, yuan
@@ -108,7 +108,7 @@ def opportunities_filtered(
     user: User, filters: dict[str, Any], *, as_id_sets: bool = False
 ) -> QuerySet[Opportunity]:
     """The visible opportunities matching the list filters (no joins, no order); `as_id_sets`
-    for an aggregate over all of them, or a list of a rep's (kam.accounts.rules)."""
+    for an aggregate over all of them, or a list (kam.accounts.rules.list_gathers_by_id_sets)."""
     queryset = Opportunity.objects.filter(
         account_visibility_q(user, "account__", as_id_sets=as_id_sets)
     )
@@ -142,7 +142,7 @@ def opportunities_list(
     user: User, filters: dict[str, Any], sort: str = DEFAULT_OPPORTUNITY_SORT
 ) -> QuerySet[Opportunity]:
     return (
-        opportunities_filtered(user, filters, as_id_sets=visibility_is_narrow(user))
+        opportunities_filtered(user, filters, as_id_sets=list_gathers_by_id_sets(user))
         .select_related("account", "owner", "stage", "process")
         .order_by(*_order(sort))
     )
