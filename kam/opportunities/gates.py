@@ -133,8 +133,9 @@ def _attested(opportunity: Opportunity, stages: list[Stage]) -> set[int]:
     """Which of the stages' attestations the opportunity has: read with the stages when they
     come from `stages_to_pass`, otherwise in one query (none when they have no attestations)."""
     attestations = [attestation for stage in stages for attestation in stage.attestations.all()]
-    if all(hasattr(attestation, "attested") for attestation in attestations):
-        return {attestation.pk for attestation in attestations if attestation.attested}
+    marks = [getattr(attestation, "attested", None) for attestation in attestations]
+    if None not in marks:
+        return {a.pk for a, attested in zip(attestations, marks, strict=True) if attested}
     ids = [attestation.pk for attestation in attestations]
     records = AttestationRecord.objects.filter(opportunity=opportunity, attestation_id__in=ids)
     return set(records.values_list("attestation_id", flat=True))
