@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 # Session, user (with the reports-to walk and their team), the visible account; locks on the
 # user, the account and its placement (with its pool); the pool's teams, the holding and daily
 # counts and the lockout (one query); the account update, its audit, owner change and pool
-# event; the event's search document (read, write) and the placement (deal facts, rules,
-# write); and SAVEPOINT, RELEASE: the test's transaction nests the service's.
-CLAIM_QUERIES = 19
+# event; the event's search document (written from the event in hand) and the placement
+# (deal facts, rules, write); and SAVEPOINT, RELEASE: the test's transaction nests the
+# service's.
+CLAIM_QUERIES = 18
 
 
 def _claim(client, account):

@@ -256,6 +256,10 @@ def test_review_comments_on_sheet_and_item_are_indexed(request, rep, manager, sh
 def test_rebuild_produces_the_same_documents_as_incremental_indexing(rep, manager, sheet):
     account = pooled()
     pool_claim(account_id=account.pk, actor=rep)
+    released = pooled()
+    pool_claim(account_id=released.pk, actor=rep)
+    released.refresh_from_db()
+    pool_release(account=released, actor=rep, reason="预算冻结", version=released.version)
     lead = Lead.objects.get(company_name="宝鸡重工有限公司")
     lead_update(lead=lead, actor=rep, version=lead.version, changes=CONFIRMED)
     lead.refresh_from_db()
@@ -270,7 +274,7 @@ def test_rebuild_produces_the_same_documents_as_incremental_indexing(rep, manage
     assert kinds == set(NEW_KINDS)
     counts = search_rebuild(batch_size=2)
     assert documents() == incremental
-    assert counts["review_comment"] == 3 and counts["pool"] == 1
+    assert counts["review_comment"] == 3 and counts["pool"] == 3
     assert hits(rep, "整体不错")
 
 

@@ -1,6 +1,7 @@
 """Winning accounts: leads and the pool's claims, releases, recalls and assignments."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -11,8 +12,9 @@ from kam.pools.enums import PoolEventKind
 from kam.pools.models import PoolEvent
 from kam.reviews.models import ReviewItem
 from kam.search.models import DocumentKind, SearchDocument
-from kam.search.services.common import Row, row, sync, user_name
+from kam.search.services.common import Row, row, sync, user_name, write
 from kam.search.services.notes import rewrite_notes_about
+from kam.users.models import User
 
 LEAD_TEXT_FIELDS = (
     "company_name", "contact_name", "contact_title", "phone", "situation", "problem",
@@ -34,7 +36,6 @@ def pool_rows(events: QuerySet[PoolEvent], batch_size: int) -> Iterator[Row]:
     """A claim, release, recall, assignment or pool move: its kind, pool, reason and the
     hands it passed between. Pool events have no page: the hit opens the account (found from
     `account_id` when shown, so that it follows an account merge)."""
-    labels = dict(PoolEventKind.choices)
     values = events.order_by("at", "id").values_list(
         "id", "account_id", "at", "kind", "pool__name", "reason",
         "from_owner__display_name", "from_owner__username",
@@ -43,10 +44,20 @@ def pool_rows(events: QuerySet[PoolEvent], batch_size: int) -> Iterator[Row]:
     for pk, account_id, at, kind, pool_name, reason, *names in values.iterator(
         chunk_size=batch_size
     ):
-        title = f"{labels.get(kind, kind)} · {pool_name}"
-        hands = " → ".join(name for name in [user_name(*names[:2]), user_name(*names[2:])] if name)
-        body = "\n".join(part for part in [reason, hands] if part)
-        yield row(DocumentKind.POOL, pk, account_id, title, body, at)
+        hands = [user_name(*names[:2]), user_name(*names[2:])]
+        yield _pool_row(pk, account_id, at, kind, pool_name, reason, hands)
+
+
+def _pool_row(
+    pk: int, account_id: int, at: Any, kind: str, pool_name: str, reason: str, hands: list[str]
+) -> Row:
+    title = f"{dict(PoolEventKind.choices).get(kind, kind)} · {pool_name}"
+    body = "\n".join(part for part in [reason, " → ".join(name for name in hands if name)] if part)
+    return row(DocumentKind.POOL, pk, account_id, title, body, at)
+
+
+def _hand(user: User | None) -> str:
+    return user_name(user.display_name, user.username) if user is not None else ""
 
 
 @transaction.atomic(savepoint=False)
@@ -62,7 +73,12 @@ def search_index_lead(lead: Lead) -> SearchDocument | None:
     return document
 
 
-@transaction.atomic(savepoint=False)
-def search_index_pool_event(event: PoolEvent) -> SearchDocument | None:
-    events = PoolEvent.objects.filter(pk=event.pk)
-    return sync(DocumentKind.POOL, event.pk, pool_rows(events, 1))
+def search_index_pool_event(event: PoolEvent) -> SearchDocument:
+    """Index the event just written from the event in hand: the pool and owners it was created
+    with as objects are not read again (a claim from the pool reads nothing)."""
+    hands = [_hand(event.from_owner), _hand(event.to_owner)]
+    return write(
+        _pool_row(
+            event.pk, event.account_id, event.at, event.kind, event.pool.name, event.reason, hands
+        )
+    )
