@@ -54,8 +54,10 @@ def account_visibility_q(user: User, prefix: str = "", *, as_id_sets: bool = Fal
     member_of = AccountTeamMember.objects.filter(user_id__in=scope).values("account_id")
     if as_id_sets:
         key = f"{prefix.removesuffix('__')}_id__in" if prefix else "pk__in"
-        owned = Account.objects.filter(Q(owner_id__in=scope) | Q(owner__isnull=True))
-        visible = Q(**{key: owned.values("pk")}) | Q(**{key: member_of})
+        # Two sets, not one with an OR: each is a range of the (owner, id) index.
+        owned = Account.objects.filter(owner_id__in=scope).values("pk")
+        unowned = Account.objects.filter(owner__isnull=True).values("pk")
+        visible = Q(**{key: owned}) | Q(**{key: unowned}) | Q(**{key: member_of})
     else:
         key = f"{prefix}pk__in"
         visible = (

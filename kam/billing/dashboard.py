@@ -44,8 +44,8 @@ from kam.billing.rules import (
     milestone_visibility_q,
     receipt_visibility_q,
 )
-from kam.billing.selectors import bucket_of, milestone_outstanding_fen, milestones_owing
-from kam.contracts.models import PaymentMilestone
+from kam.billing.selectors import bucket_of, milestones_owing
+from kam.contracts.models import PaymentMilestone, milestone_outstanding_fen
 from kam.core.aggregates import fen, fen_sum, yuan
 from kam.users.enums import Role
 from kam.users.models import User

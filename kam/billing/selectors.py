@@ -7,14 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
-from django.db.models.expressions import Combinable
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
 from kam.billing.models import Allocation, Invoice, Receipt
 from kam.billing.rules import invoice_visibility_q, milestone_visibility_q, receipt_visibility_q
-from kam.contracts.models import PaymentMilestone
+from kam.contracts.models import PaymentMilestone, milestone_outstanding_fen
 from kam.core.aggregates import fen, fen_subquery, fen_sum, yuan
 from kam.users.models import User
 
@@ -32,11 +31,6 @@ GROUPINGS = {
     "team": ("contract__account__team_id", "contract__account__team__name"),
     "company": (None, None),
 }
-
-
-def milestone_outstanding_fen() -> Combinable:
-    """What a milestone still owes, in fen, from its kept allocated money."""
-    return fen("amount") - F("allocated_fen")
 
 
 def milestones_owing(queryset: QuerySet[PaymentMilestone]) -> QuerySet[PaymentMilestone]:
