@@ -151,15 +151,22 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     queryset = accounts_list(user, filter_form.filters(), filter_form.sort_value())
     file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
 
+    # Plain values: instances with their owner and team took most of a large export's time.
     def rows() -> Iterator[list[Any]]:
-        for account in queryset.iterator(chunk_size=1000):
+        values = queryset.values_list(
+            "name", "credit_code", "industry", "province", "city", "level", "grade", "status",
+            "purchase_scenario", "owner__display_name", "owner__username", "team__name",
+            "last_activity_at", "updated_at",
+        )  # fmt: skip
+        for (
+            name, credit_code, industry, province, city, level, grade, status, scenario,
+            owner_name, owner_login, team_name, last_activity_at, updated_at,
+        ) in values.iterator(chunk_size=2000):  # fmt: skip
             yield [
-                account.name, account.credit_code, choice_label(Industry, account.industry),
-                account.province, account.city, choice_label(Level, account.level),
-                account.grade, choice_label(AccountStatus, account.status),
-                choice_label(PurchaseScenario, account.purchase_scenario), account.owner or "",
-                account.team.name if account.team else "", account.last_activity_at,
-                account.updated_at,
+                name, credit_code, choice_label(Industry, industry), province, city,
+                choice_label(Level, level), grade, choice_label(AccountStatus, status),
+                choice_label(PurchaseScenario, scenario), owner_name or owner_login or "",
+                team_name or "", last_activity_at, updated_at,
             ]  # fmt: skip
 
     return export_response(

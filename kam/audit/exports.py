@@ -28,6 +28,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 def neutralise(value: Any) -> Any:
     """Make a cell safe to open in a spreadsheet: text that looks like a formula gets a quote.
     None stays None: a blank field in CSV, and in XLSX no cell written at all."""
+    if type(value) is str:  # most cells: checked first (an export writes millions)
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return None
     if isinstance(value, bool):

@@ -19,6 +19,7 @@ from kam.accounts.rules import account_can_edit
 from kam.accounts.selectors import account_get_visible
 from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
+from kam.contacts.enums import Attitude, ContactStatus, DecisionRole, Influence
 from kam.contacts.forms import (
     ContactFilterForm,
     ContactForm,
@@ -54,6 +55,7 @@ from kam.contacts.services import (
     engagement_touch_record,
     guide_cost_add,
 )
+from kam.core.choices import choice_labels
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
@@ -113,13 +115,25 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _form, filters = _list_filters(request)
     queryset = contact_list(request.user, filters, filters.get("sort") or "name")
 
+    # Plain values and labels looked up once: instances and get_FOO_display() took most of
+    # the time of a large export (a director's 112k people: 16.7 s).
     def rows() -> Iterator[list[Any]]:
-        for c in queryset.iterator(chunk_size=1000):
+        roles, influences = choice_labels(DecisionRole), choice_labels(Influence)
+        attitudes, statuses = choice_labels(Attitude), choice_labels(ContactStatus)
+        values = queryset.values_list(
+            "name", "title", "department", "account__name", "decision_role", "influence",
+            "attitude", "closeness", "solution_acceptance", "price_acceptance", "guide_level",
+            "status", "last_contact_at",
+        )  # fmt: skip
+        for (
+            name, title, department, account_name, role, influence, attitude, closeness,
+            solution, price, guide_level, status, last_contact_at,
+        ) in values.iterator(chunk_size=2000):  # fmt: skip
             yield [
-                c.name, c.title, c.department, c.account.name, c.get_decision_role_display(),
-                c.get_influence_display(), c.get_attitude_display(), c.closeness,
-                c.solution_acceptance, c.price_acceptance, c.guide_level or "",
-                c.get_status_display(), c.last_contact_at,
+                name, title, department, account_name, roles.get(role, role),
+                influences.get(influence, influence), attitudes.get(attitude, attitude),
+                closeness, solution, price, guide_level or "", statuses.get(status, status),
+                last_contact_at,
             ]  # fmt: skip
 
     return export_response(

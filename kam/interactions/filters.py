@@ -1,4 +1,4 @@
-"""The list page's filter bar: GET parameters → keyword arguments of `interaction_list`."""
+"""The list page's filter bar: GET parameters → keyword arguments of `interactions_matching`."""
 
 from typing import Any, cast
 

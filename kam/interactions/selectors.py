@@ -5,10 +5,12 @@ for an account the caller has already fetched through `account_get_visible`.
 """
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import batched
 from typing import Any
 
 from django.db.models import (
@@ -32,8 +34,10 @@ from kam.accounts.models import Account, AccountTeamMember
 from kam.accounts.rules import account_visibility_q, owner_scope_ids
 from kam.accounts.selectors import accounts_visible_to
 from kam.contacts.models import Contact
+from kam.core.choices import choice_labels
 from kam.core.pagination import PAGE_SIZE, Page, paginate_by_key, rows_by_key
 from kam.core.prepared import PreparedQuery
+from kam.interactions.enums import InteractionKind
 from kam.interactions.models import Attachment, Interaction
 from kam.users.enums import Role
 from kam.users.models import User
@@ -73,17 +77,24 @@ def interactions_matching(
     accompanied: bool | None = None,
     has_next_step: bool | None = None,
     oldest_first: bool = False,
+    every_row: bool = False,
 ) -> QuerySet[Interaction]:
     """Visible interactions, filtered and in the list's order, nothing joined.
 
     Visibility is checked per visit (EXISTS on its account) rather than by joining the
     accounts: the database then walks the time index and stops at the page's last row. Joined,
     it took every visible account's visits and sorted them (1.3 s for a director at 2M).
+    A caller reading `every_row` (the export) has no last row to stop at: the visible
+    accounts' visits are gathered by account (id sets) and sorted, instead of walking all 2M
+    (a rep's 71k visits on SQLite: 2.5 s → 0.8 s).
     Dates are whole days in the current time zone (the signed-in user's).
     """
-    rows = Interaction.objects.filter(
-        Exists(Account.objects.filter(account_visibility_q(user), pk=OuterRef("account_id")))
-    )
+    if every_row:
+        rows = Interaction.objects.filter(account_visibility_q(user, "account__", as_id_sets=True))
+    else:
+        rows = Interaction.objects.filter(
+            Exists(Account.objects.filter(account_visibility_q(user), pk=OuterRef("account_id")))
+        )
     if kind:
         rows = rows.filter(kind=kind)
     if account_text:
@@ -109,12 +120,6 @@ def _with_list_relations(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
     return rows.select_related("account", "created_by", "accompanied_by").prefetch_related(
         "our_participants", "their_participants"
     )
-
-
-def interaction_list(user: User, **filters: Any) -> QuerySet[Interaction]:
-    """`interactions_matching` with related rows loaded, so any slice costs a fixed few
-    queries (the export iterates all of it)."""
-    return _with_list_relations(interactions_matching(user, **filters))
 
 
 # What the list page shows (kam/interactions/list_rows.py); the visits' long texts and the
@@ -151,7 +156,8 @@ def interaction_list_page(
 def interaction_list_slice(
     user: User, offset: int, count: int, **filters: Any
 ) -> list[Interaction]:
-    """`count` rows of `interaction_list` from `offset`, found the same way (the API)."""
+    """`count` rows of `interactions_matching` from `offset` with their related rows, found
+    the same way (the API)."""
     matching = interactions_matching(user, **filters)
     return rows_by_key(
         matching,
@@ -179,29 +185,57 @@ def interactions_recent(user: User, count: int, fields: Iterable[str]) -> list[I
     )
 
 
-EXPORT_ONLY = [
-    "id", "occurred_at", "kind", "subject", "outcome", "next_step", "next_step_date",
-    "accompanied", "account_id", "created_by_id", "accompanied_by_id", "account__id",
-    "account__name", "created_by__id", "created_by__username", "created_by__display_name",
-    "accompanied_by__id", "accompanied_by__username", "accompanied_by__display_name",
-]  # fmt: skip
+EXPORT_CHUNK = 2000
+EXPORT_COLUMNS = (
+    "id", "occurred_at", "account__name", "kind", "subject", "accompanied", "accompanied_by_id",
+    "created_by_id", "outcome", "next_step", "next_step_date",
+)  # fmt: skip
 
 
-def interactions_for_export(user: User, **filters: Any) -> QuerySet[Interaction]:
-    """`interaction_list` with only the exported columns; participants come two queries per
-    chunk when iterated with `.iterator(chunk_size=…)`."""
-    return (
-        interaction_list(user, **filters)
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch(
-                "our_participants",
-                queryset=User.objects.only("id", "username", "display_name").order_by("pk"),
-            ),
-            Prefetch("their_participants", queryset=Contact.objects.only("id", "name")),
+def interaction_export_rows(user: User, **filters: Any) -> Iterator[list[Any]]:
+    """The list's rows as the export writes them (EXPORT_HEADERS in the views), in the list's
+    order, from plain values: model instances with two related managers and a choice label
+    each took ~200 µs a row (a rep's 71k visits: 15 s). Colleagues' names come from one read
+    of the users; the people taking part, per chunk of EXPORT_CHUNK visits."""
+    kinds = choice_labels(InteractionKind)
+    users = {
+        pk: name or login
+        for pk, name, login in User.objects.values_list("pk", "display_name", "username")
+    }
+    rows = interactions_matching(user, **filters, every_row=True).values_list(*EXPORT_COLUMNS)
+    for chunk in batched(rows.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        ids = [row[0] for row in chunk]
+        theirs = _names_by_visit(
+            Interaction.their_participants.through.objects.filter(interaction_id__in=ids)
+            .order_by("contact__account_id", "contact__name")
+            .values_list("interaction_id", "contact__name")
         )
-        .only(*EXPORT_ONLY)
-    )
+        ours = _names_by_visit(
+            (visit_id, users[user_id])
+            for visit_id, user_id in Interaction.our_participants.through.objects.filter(
+                interaction_id__in=ids
+            )
+            .order_by("user_id")
+            .values_list("interaction_id", "user_id")
+        )
+        for (
+            pk, occurred_at, account_name, kind, subject, accompanied, companion_id, author_id,
+            outcome, next_step, next_step_date,
+        ) in chunk:  # fmt: skip
+            yield [
+                occurred_at, account_name, kinds.get(kind, kind), subject,
+                "、".join(theirs.get(pk, ())), "、".join(ours.get(pk, ())), accompanied,
+                users.get(companion_id, ""), users.get(author_id, ""), outcome, next_step,
+                next_step_date,
+            ]  # fmt: skip
+
+
+def _names_by_visit(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    """(visit id, name) pairs → each visit's names, in the pairs' order."""
+    names: dict[int, list[str]] = defaultdict(list)
+    for visit_id, name in rows:
+        names[visit_id].append(name)
+    return names
 
 
 def attachment_get_visible(user: User, pk: int) -> Attachment:

@@ -1,6 +1,5 @@
 """Pages for interactions: thin adapters — parse, check, call one service/selector, render."""
 
-from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,9 +26,9 @@ from kam.interactions.selectors import (
     account_timeline,
     accounts_loggable_by,
     attachment_get_visible,
+    interaction_export_rows,
     interaction_get_detail,
     interaction_list_page,
-    interactions_for_export,
 )
 from kam.interactions.services import (
     attachment_add,
@@ -74,24 +73,13 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not export_allowed(request.user):
         raise PermissionDenied
     filters = InteractionFilterForm(request.GET or None, user=request.user)
-    queryset = interactions_for_export(request.user, **filters.selector_kwargs())
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for i in queryset.iterator(chunk_size=500):
-            yield [
-                i.occurred_at, i.account.name, i.get_kind_display(), i.subject,
-                "、".join(c.name for c in i.their_participants.all()),
-                "、".join(str(u) for u in i.our_participants.all()),
-                i.accompanied, i.accompanied_by or "", i.created_by or "", i.outcome,
-                i.next_step, i.next_step_date,
-            ]  # fmt: skip
-
+    rows = interaction_export_rows(request.user, **filters.selector_kwargs())
     return export_response(
         user=request.user,
         what=_("拜访记录"),
         filename="interactions",
         headers=[str(h) for h in EXPORT_HEADERS],
-        rows=rows(),
+        rows=rows,
         file_format="csv" if request.GET.get("format") == "csv" else "xlsx",
         filters=view_query(request.GET),
     )

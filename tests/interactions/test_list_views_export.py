@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -147,3 +148,29 @@ def test_export_query_count_is_constant(
     with django_assert_num_queries(len(one.captured_queries)):
         run()
     assert ExportLog.objects.order_by("-pk").first().row_count == 3
+
+
+def test_export_rows_keep_each_visits_people_across_chunks(
+    rep, manager, account, zhang, li, monkeypatch
+):
+    """Participants are read per chunk of visits: each row gets its own, in the page's order
+    (people by name, colleagues by id), whichever chunk it falls in."""
+    monkeypatch.setattr("kam.interactions.selectors.EXPORT_CHUNK", 2)
+    _grant_export(rep)
+    expected = {}
+    for n, (theirs, ours) in enumerate(
+        [([zhang, li], [rep, manager]), ([], [manager]), ([li], []), ([zhang], [rep]), ([], [])]
+    ):
+        visit = InteractionFactory(
+            account=account, subject=f"第{n}次", occurred_at=datetime(2026, 11, n + 1, tzinfo=UTC)
+        )
+        visit.their_participants.set(theirs)
+        visit.our_participants.set(ours)
+        expected[f"第{n}次"] = (
+            "、".join(sorted(c.name for c in theirs)),
+            "、".join(str(u) for u in sorted(ours, key=lambda u: u.pk)),
+        )
+    rows = _csv_rows(client_for(rep).get(EXPORT, {"format": "csv"}))[1:]
+    assert [row[3] for row in rows] == [f"第{n}次" for n in reversed(range(5))]  # newest first
+    assert {row[3]: (row[4], row[5]) for row in rows} == expected
+    assert {row[8] for row in rows} == {str(rep)}

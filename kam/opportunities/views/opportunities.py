@@ -18,11 +18,18 @@ from kam.accounts.rules import account_can_edit
 from kam.accounts.selectors import account_get_visible
 from kam.audit.exports import export_allowed, export_response
 from kam.audit.selectors import field_changes_for
+from kam.core.choices import choice_labels
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.pagination import page_number, paginate
 from kam.core.versioning import STALE_MESSAGE
-from kam.opportunities.enums import StageKind, TeamRole
+from kam.opportunities.enums import (
+    ForecastCategory,
+    IntentClass,
+    ProjectClass,
+    StageKind,
+    TeamRole,
+)
 from kam.opportunities.forms import (
     CompetitorForm,
     LineRow,
@@ -34,7 +41,8 @@ from kam.opportunities.forms import (
 )
 from kam.opportunities.gates import Missing, stage_gate_missing
 from kam.opportunities.list_rows import opportunity_rows_html
-from kam.opportunities.models import Opportunity
+from kam.opportunities.models import Opportunity, localised
+from kam.opportunities.money import weighted
 from kam.opportunities.move_form import MoveForm
 from kam.opportunities.panels import badges_for, panels
 from kam.opportunities.rules import (
@@ -139,13 +147,25 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filter_form = OpportunityFilterForm(_filter_data(request.GET), user=user)
     queryset = opportunities_list(user, filter_form.filters(), filter_form.sort_value())
 
+    # Plain values and labels looked up once: instances with four related rows each and
+    # get_FOO_display() took most of the time of a large export (a director's 40k deals: 7 s).
     def rows() -> Iterator[list[Any]]:
-        for o in queryset.iterator(chunk_size=1000):
+        forecasts, intents = choice_labels(ForecastCategory), choice_labels(IntentClass)
+        projects = choice_labels(ProjectClass)
+        values = queryset.values_list(
+            "number", "name", "account__name", "owner__display_name", "owner__username",
+            "stage__name_zh", "stage__name_en", "amount", "expected_sign_date", "probability",
+            "forecast_category", "intent_class", "project_class", "updated_at",
+        )  # fmt: skip
+        for (
+            number, name, account_name, owner_name, owner_login, stage_zh, stage_en, amount,
+            sign_date, probability, forecast, intent, project, updated_at,
+        ) in values.iterator(chunk_size=2000):  # fmt: skip
             yield [
-                o.number, o.name, o.account.name, o.owner, o.stage.display_name, o.amount,
-                o.weighted_amount, o.expected_sign_date, o.probability,
-                o.get_forecast_category_display(), o.get_intent_class_display(),
-                o.get_project_class_display(), o.updated_at,
+                number, name, account_name, owner_name or owner_login or "",
+                localised(stage_zh, stage_en), amount, weighted(amount, probability), sign_date,
+                probability, forecasts.get(forecast, forecast), intents.get(intent, intent),
+                projects.get(project, project), updated_at,
             ]  # fmt: skip
 
     return export_response(
