@@ -18,5 +18,8 @@ WORKER_PID=$!
 trap 'kill $WORKER_PID 2>/dev/null || true' EXIT INT TERM
 
 python manage.py demo_logins --url "http://127.0.0.1:${PORT}/"
-exec_args=(--bind "127.0.0.1:${PORT}" --workers "${KAM_WEB_WORKERS:-2}" --access-logfile -)
+# A large export streams for tens of seconds (a director's 450k visits as xlsx: ~35 s);
+# gunicorn's default 30 s timeout would kill the worker halfway through the download.
+exec_args=(--bind "127.0.0.1:${PORT}" --workers "${KAM_WEB_WORKERS:-2}" --timeout 300
+  --access-logfile -)
 gunicorn config.wsgi:application "${exec_args[@]}"
