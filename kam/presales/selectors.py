@@ -4,7 +4,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -115,28 +125,34 @@ def presales_cost_rows(
     team_id: int | None = None,
 ) -> QuerySet[Opportunity]:
     """Visible opportunities with pre-sales hours in the period, annotated with logged and
-    approved hours; cost is approved hours × the hourly rate (`presales_cost_of`)."""
-    path = "presales_requests__assignments__logs__"
-    in_period = Q()
+    approved hours; cost is approved hours × the hourly rate (`presales_cost_of`).
+
+    Read from the hours logged: their deals, kept to the visible ones, each summed by a
+    subquery. Joining every visible deal to its requests, assignments and logs and grouping
+    took a director 0.65 s with no hours logged at all (40k deals)."""
+    logs = HoursLog.objects.all()
     if date_from is not None:
-        in_period &= Q(**{f"{path}date__gte": date_from})
+        logs = logs.filter(date__gte=date_from)
     if date_to is not None:
-        in_period &= Q(**{f"{path}date__lte": date_to})
-    queryset = opportunities_visible_to(user)
+        logs = logs.filter(date__lte=date_to)
+    deal = "assignment__request__opportunity_id"
+    per_deal = logs.filter(**{deal: OuterRef("pk")}).order_by().values(deal)
+    queryset = opportunities_visible_to(user).filter(pk__in=logs.values(deal))
     if team_id is not None:
         queryset = queryset.filter(owner__team_id=team_id)
     return (
         queryset.annotate(
-            logged_hours=Coalesce(Sum(f"{path}hours", filter=in_period), ZERO_HOURS),
-            approved_hours=Coalesce(
-                Sum(f"{path}hours", filter=in_period & Q(**{f"{path}status": "approved"})),
-                ZERO_HOURS,
-            ),
+            logged_hours=_hours(per_deal),
+            approved_hours=_hours(per_deal.filter(status=HoursStatus.APPROVED)),
         )
         .filter(logged_hours__gt=0)
         .select_related("account", "owner__team")
         .order_by("-approved_hours", "-pk")
     )
+
+
+def _hours(logs: QuerySet[HoursLog]) -> Coalesce:
+    return Coalesce(Subquery(logs.annotate(total=Sum("hours")).values("total")), ZERO_HOURS)
 
 
 def presales_cost_totals(rows: QuerySet[Opportunity]) -> CostTotals:

@@ -155,6 +155,23 @@ def test_cost_report_sums_exactly_and_only_visible(
     assert not filtered.exists()
 
 
+def test_cost_report_sums_the_periods_hours_across_requests(opportunity, assignment, rep):
+    from kam.presales.selectors import presales_cost_rows
+
+    second = PresalesAssignmentFactory(request__opportunity=opportunity)
+    approved = HoursStatus.APPROVED
+    HoursLogFactory(assignment=assignment, hours=Decimal("2.0"), status=approved,
+                    date=date(2026, 3, 1))  # fmt: skip
+    HoursLogFactory(assignment=second, hours=Decimal("5.0"), status=approved, date=date(2026, 6, 1))
+    HoursLogFactory(assignment=second, hours=Decimal("1.0"), date=date(2026, 6, 2))
+    [whole] = presales_cost_rows(rep)
+    assert (whole.logged_hours, whole.approved_hours) == (Decimal("8.0"), Decimal("7.0"))
+    [spring] = presales_cost_rows(rep, date_to=date(2026, 5, 31))
+    assert (spring.logged_hours, spring.approved_hours) == (Decimal("2.0"), Decimal("2.0"))
+    [summer] = presales_cost_rows(rep, date_from=date(2026, 6, 2))
+    assert (summer.logged_hours, summer.approved_hours) == (Decimal("1.0"), Decimal("0.0"))
+
+
 def test_cost_export_goes_through_the_export_mechanism(opportunity, assignment, rep, gm):
     HoursLogFactory(assignment=assignment, hours=Decimal("2.5"), status=HoursStatus.APPROVED)
     url = reverse("presales:costs_export") + "?format=csv"
