@@ -3,11 +3,11 @@ over whole fen in SQL (kam.core.aggregates), each read in a constant number of q
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
@@ -112,38 +112,43 @@ class AgingRow:
 
 def aging(user: User, today: date, group_by: str = "contract") -> list[AgingRow]:
     """Outstanding money of the visible signed contracts, per group, with the overdue part split
-    into the aging buckets (days past the due date). One query; sums in integer fen."""
+    into the aging buckets (days past the due date). One query, summed by the database in
+    integer fen over the milestones still owed (reading every billable milestone into Python
+    took a director ~200 ms)."""
     key_field, label_field = GROUPINGS[group_by]
-    rows = (
-        PaymentMilestone.objects.filter(milestone_visibility_q(user), billable=True)
-        .annotate(amount_fen=fen("amount"))
-        .values_list(
-            "amount_fen",
-            "allocated_fen",
-            "due_date",
-            key_field or "contract_id",
-            label_field or "contract_id",
+    owed = milestones_owing(
+        PaymentMilestone.objects.filter(
+            milestone_visibility_q(user, as_id_sets=True), billable=True
         )
-    )
-    groups: dict[Any, AgingRow] = {}
-    totals: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for amount_fen, allocated_fen, due_date, key, label in rows:
-        outstanding = amount_fen - allocated_fen
-        if outstanding <= 0:
-            continue
-        group_key = key if key_field else None
-        if group_key not in groups:
-            groups[group_key] = AgingRow(key=group_key, label=str(label or "") if key_field else "")
-        totals[group_key]["outstanding"] += outstanding
-        if due_date is not None and due_date < today:
-            totals[group_key][bucket_of((today - due_date).days).value] += outstanding
-    result = []
-    for group_key, row in groups.items():
-        row.outstanding = yuan(totals[group_key]["outstanding"])
-        for bucket in AgingBucket:
-            row.buckets[bucket.value] = yuan(totals[group_key][bucket.value])
-        result.append(row)
+    ).order_by()
+    sums = {"outstanding": Sum("outstanding_fen"), **_bucket_sums(today)}
+    if key_field is None or label_field is None:
+        totals = owed.aggregate(**sums)
+        return [_aging_row(None, "", totals)] if totals["outstanding"] else []
+    grouped = owed.values(key_field, label_field).annotate(**sums)
+    result = [_aging_row(row[key_field], str(row[label_field] or ""), row) for row in grouped]
     return sorted(result, key=lambda r: (-r.overdue, -r.outstanding, r.label))
+
+
+def _bucket_sums(today: date) -> dict[str, Sum]:
+    """Each bucket's overdue fen: due between its limit and the previous one's (days past due:
+    1–30 is due in [today − 30, today − 1])."""
+    sums = {}
+    previous = 0
+    for bucket, limit in BUCKET_LIMITS:
+        window = Q(due_date__lt=today - timedelta(days=previous))
+        if limit is not None:
+            window &= Q(due_date__gte=today - timedelta(days=limit))
+            previous = limit
+        sums[bucket.value] = Sum("outstanding_fen", filter=window, default=0)
+    return sums
+
+
+def _aging_row(key: int | None, label: str, fen_sums: dict[str, Any]) -> AgingRow:
+    row = AgingRow(key=key, label=label, outstanding=yuan(fen_sums["outstanding"]))
+    for bucket in AgingBucket:
+        row.buckets[bucket.value] = yuan(fen_sums[bucket.value])
+    return row
 
 
 def aging_total(rows: list[AgingRow]) -> AgingRow:

@@ -47,7 +47,7 @@ def page_number(raw: str | None) -> int:
         return 1
 
 
-def paginate(queryset: QuerySet[Any], page: int, per_page: int = PAGE_SIZE) -> Page:
+def paginate(queryset: QuerySet[Any] | Sequence[Any], page: int, per_page: int = PAGE_SIZE) -> Page:
     offset = (page - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     return Page(object_list=rows[:per_page], number=page, has_next=len(rows) > per_page)

@@ -61,3 +61,20 @@ def test_issue_invoice_page_refuses_beyond_the_milestone(contract, finance):
     assert "A1" in listed and "265.49" in listed and "34.51" in listed
     aging = client.get("/billing/aging/?group_by=owner").content.decode()
     assert contract.owner.display_name in aging
+
+
+def test_aging_by_contract_pages_the_rows_and_totals_them_all(rep_account, rep):
+    from kam.core.pagination import PAGE_SIZE
+    from tests.billing.conftest import signed_contract
+
+    for n in range(PAGE_SIZE + 1):
+        signed_contract(rep_account, [f"{n + 1}.00"], number=f"HT-AGING-{n:03d}")
+    client = client_for(rep)
+    first = client.get("/billing/aging/").content.decode()
+    second = client.get("/billing/aging/?page=2").content.decode()
+    # Largest overdue first: contract 50 (51.00) leads page one, contract 0 (1.00) is alone
+    # on page two; both pages total all 51 contracts (1 + … + 51 = 1,326.00).
+    assert "HT-AGING-050" in first and "HT-AGING-000" not in first
+    assert "HT-AGING-000" in second and "HT-AGING-050" not in second
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert first.count("1,326.00") == second.count("1,326.00") >= 1
