@@ -46,6 +46,10 @@ def test_pages(role, request, setup):
     assert listed.status_code == 200
     assert (contract.number in listed.content.decode()) == (role in READERS)
     assert client.get("/contracts/new/").status_code == 200
+    # The new-contract form's account search offers only accounts the user may edit.
+    found = client.get("/contracts/new/account-options/", {"account_search": contract.account.name})
+    assert found.status_code == 200
+    assert (f'value="{contract.account_id}"' in found.content.decode()) == (role in EDITORS)
     detail = client.get(f"/contracts/{contract.pk}/").status_code
     assert detail == (200 if role in READERS else 404)
     assert client.get(f"/contracts/{contract.pk}/edit/").status_code == _expected(role, 200)

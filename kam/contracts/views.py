@@ -30,6 +30,7 @@ from kam.contracts.forms import (
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.rules import contract_can_edit
 from kam.contracts.selectors import (
+    contract_account_options,
     contract_attachment_get_visible,
     contract_attachments,
     contract_get_visible,
@@ -102,6 +103,13 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("合同已创建，请制定回款计划。"))
             return redirect(contract)
     return render(request, "contracts/form.html", {"form": form, "contract": None})
+
+
+@require_GET
+def account_options(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """htmx: the <option>s of the new-contract form's account picker matching the search."""
+    options = contract_account_options(request.user, request.GET.get("account_search", ""))
+    return render(request, "contracts/form.html#account_options", {"options": options})
 
 
 @require_POST

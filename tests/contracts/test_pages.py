@@ -92,6 +92,30 @@ def test_create_by_hand_only_on_editable_accounts(rep, other_rep):
     assert contract.amount == Decimal("1234.50") and contract.warranty_months == 24
 
 
+def test_new_contract_lists_a_few_accounts_and_searches_the_rest(rep, monkeypatch):
+    monkeypatch.setattr("kam.contracts.selectors.ACCOUNT_OPTIONS", 2)
+    now = timezone.now()
+    quiet = AccountFactory(owner=rep, name="远山医院", last_activity_at=now - timedelta(days=90))
+    for days in (1, 2):
+        AccountFactory(
+            owner=rep, name=f"近期客户{days}", last_activity_at=now - timedelta(days=days)
+        )
+    client = client_for(rep)
+    page = client.get("/contracts/new/").content.decode()
+    assert "近期客户1" in page and "近期客户2" in page and "远山医院" not in page
+    found = client.get("/contracts/new/account-options/", {"account_search": "远山"})
+    assert f'<option value="{quiet.pk}">远山医院</option>' in found.content.decode()
+    assert "近期客户" not in found.content.decode()
+    # An account off the short list is accepted, and stays chosen when the form comes back.
+    refused = client.post("/contracts/new/", {"account": quiet.pk, "name": "", "amount": "1"})
+    assert f'<option value="{quiet.pk}" selected>远山医院</option>' in refused.content.decode()
+    client.post(
+        "/contracts/new/",
+        {"account": quiet.pk, "name": "远山合同", "amount": "10", "warranty_months": 12},
+    )
+    assert Contract.objects.get().account == quiet
+
+
 def test_create_from_won_opportunity_button(rep):
     opportunity = won_opportunity(rep)
     client = client_for(rep)
