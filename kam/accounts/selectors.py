@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
@@ -314,3 +314,25 @@ def account_parent_candidates(
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     return list(queryset.order_by("name").values_list("pk", "name")[:limit])
+
+
+# An account picker (a select with a search box) lists this many: a director may edit tens of
+# thousands of accounts and finance sees all 100k; a select of them all took seconds to
+# render (the receipt form: 6 s, 10 MB of HTML).
+ACCOUNT_OPTIONS = 50
+
+
+def account_options(
+    accounts: QuerySet[Account], text: str = "", chosen: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, name) of `accounts` for a picker: those whose name contains `text`, or without
+    text the most recently active; the `chosen` one always comes first."""
+    text = text.strip()
+    if text:
+        rows = accounts.filter(name__icontains=text).order_by("name", "pk")
+    else:
+        rows = accounts.order_by(F("last_activity_at").desc(nulls_last=True), "name", "pk")
+    options = list(rows.values_list("pk", "name")[:ACCOUNT_OPTIONS])
+    if chosen is not None and all(pk != chosen for pk, _name in options):
+        options = list(accounts.filter(pk=chosen).values_list("pk", "name")) + options
+    return options

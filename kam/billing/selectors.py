@@ -13,7 +13,7 @@ from django.http import Http404
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
 from kam.billing.models import Allocation, Invoice, Receipt
 from kam.billing.rules import invoice_visibility_q, milestone_visibility_q, receipt_visibility_q
-from kam.contracts.models import PaymentMilestone, milestone_outstanding_fen
+from kam.contracts.models import Contract, PaymentMilestone, milestone_outstanding_fen
 from kam.core.aggregates import fen, fen_subquery, fen_sum, yuan
 from kam.users.models import User
 
@@ -261,3 +261,13 @@ def milestone_get_visible(user: User, pk: int) -> PaymentMilestone:
     if milestone is None:
         raise Http404
     return milestone
+
+
+def receipt_contract_options(account_id: int | None) -> list[tuple[int, str]]:
+    """The contracts a receipt of the account may name, newest first, as (id, label)."""
+    if account_id is None:
+        return []
+    contracts = (
+        Contract.objects.filter(account_id=account_id).order_by("-pk").only("number", "name")
+    )
+    return [(contract.pk, str(contract)) for contract in contracts]

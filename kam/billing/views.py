@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kam.accounts.models import Account
+from kam.accounts.selectors import account_options
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
 from kam.billing.forms import AllocateForm, InvoiceForm, ReasonForm, ReceiptForm
 from kam.billing.models import Receipt
@@ -22,6 +24,7 @@ from kam.billing.selectors import (
     milestone_get_visible,
     milestone_money_map,
     receipt_allocations,
+    receipt_contract_options,
     receipt_get_visible,
     receipt_list,
     receipt_open_milestones,
@@ -69,6 +72,23 @@ def receipt_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("回款已登记。"))
             return redirect("billing:receipt", receipt.pk)
     return render(request, "billing/receipt_form.html", {"form": form})
+
+
+@require_GET
+def receipt_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """htmx: the receipt form's account <option>s matching the search."""
+    _require_recorder(request)
+    options = account_options(Account.objects.all(), request.GET.get("account_search", ""))
+    return render(request, "partials/account_options.html", {"options": options})
+
+
+@require_GET
+def receipt_contracts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """htmx: the receipt form's contract <option>s for the chosen account."""
+    _require_recorder(request)
+    raw = request.GET.get("account", "")
+    options = receipt_contract_options(int(raw) if raw.isdigit() else None)
+    return render(request, "billing/receipt_form.html#contract_options", {"options": options})
 
 
 def _render_receipt(

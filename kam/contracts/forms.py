@@ -1,17 +1,18 @@
 """Forms of the contract pages. They parse; the services decide."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.merging import accounts_editable_by
 from kam.accounts.models import Account
+from kam.accounts.pickers import account_picker
 from kam.accounts.rules import owner_scope_ids
 from kam.contracts.enums import ContractStatus
 from kam.contracts.models import Contract
 from kam.contracts.money import TEMPLATES
-from kam.contracts.selectors import contract_account_options
 from kam.users.enums import Role
 from kam.users.models import User
 
@@ -68,16 +69,9 @@ class ContractCreateForm(ContractForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["account"])
-        # Validation accepts any account the user may edit; the select lists a few, and the
-        # search box beside it (`account_options`) finds the others.
-        field.queryset = accounts_editable_by(user)
-        raw = str(self.data.get("account") or "") if self.is_bound else ""
-        chosen = int(raw) if raw.isdigit() else None
-        field.widget.choices = lambda: [
-            ("", field.empty_label),
-            *contract_account_options(user, chosen=chosen),
-        ]
+        account_picker(
+            self, "account", accounts_editable_by(user), reverse("contracts:account_options")
+        )
 
 
 def contract_initial(contract: Contract) -> dict[str, Any]:

@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.accounts.merging import accounts_editable_by
 from kam.accounts.rules import list_gathers_by_id_sets
 from kam.approvals.enums import ApprovalStatus
 from kam.approvals.models import Approval
@@ -17,9 +16,6 @@ from kam.core.aggregates import fen, fen_sum, yuan
 from kam.users.models import User
 
 LIST_FILTERS = ("status", "owner", "account")
-# The new-contract form's account picker lists this many: a director may edit tens of
-# thousands of accounts, and a select of them all took 0.7 s to render (2 MB of HTML).
-ACCOUNT_OPTIONS = 50
 
 
 def contracts_visible_to(user: User) -> QuerySet[Contract]:
@@ -88,20 +84,3 @@ def contract_pending_approvals(contract: Contract) -> list[Approval]:
             status=ApprovalStatus.PENDING,
         ).order_by("pk")
     )
-
-
-def contract_account_options(
-    user: User, text: str = "", chosen: int | None = None
-) -> list[tuple[int, str]]:
-    """Accounts `user` may sign a contract for, as (id, name): those whose name contains
-    `text`, or without text the most recently active; the `chosen` one always comes first."""
-    editable = accounts_editable_by(user)
-    text = text.strip()
-    if text:
-        rows = editable.filter(name__icontains=text).order_by("name", "pk")
-    else:
-        rows = editable.order_by(F("last_activity_at").desc(nulls_last=True), "name", "pk")
-    options = list(rows.values_list("pk", "name")[:ACCOUNT_OPTIONS])
-    if chosen is not None and all(pk != chosen for pk, _name in options):
-        options = list(editable.filter(pk=chosen).values_list("pk", "name")) + options
-    return options

@@ -8,7 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.contract_list_view, name="list"),
     path("total/", views.contract_list_total, name="list_total"),
     path("new/", views.create, name="create"),
-    path("new/account-options/", views.account_options, name="account_options"),
+    path("new/account-options/", views.account_picker_options, name="account_options"),
     path(
         "from-opportunity/<int:opportunity_pk>/",
         views.create_from_opportunity,

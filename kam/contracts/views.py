@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kam.accounts.merging import accounts_editable_by
+from kam.accounts.selectors import account_options
 from kam.billing.selectors import milestone_money_map
 from kam.contracts.enums import ContractStatus, MilestoneKind, MilestoneTrigger
 from kam.contracts.forms import (
@@ -30,7 +32,6 @@ from kam.contracts.forms import (
 from kam.contracts.models import Contract, PaymentMilestone
 from kam.contracts.rules import contract_can_edit
 from kam.contracts.selectors import (
-    contract_account_options,
     contract_attachment_get_visible,
     contract_attachments,
     contract_get_visible,
@@ -106,10 +107,12 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def account_options(request: AuthenticatedHttpRequest) -> HttpResponse:
+def account_picker_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the <option>s of the new-contract form's account picker matching the search."""
-    options = contract_account_options(request.user, request.GET.get("account_search", ""))
-    return render(request, "contracts/form.html#account_options", {"options": options})
+    options = account_options(
+        accounts_editable_by(request.user), request.GET.get("account_search", "")
+    )
+    return render(request, "partials/account_options.html", {"options": options})
 
 
 @require_POST

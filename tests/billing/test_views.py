@@ -78,3 +78,37 @@ def test_aging_by_contract_pages_the_rows_and_totals_them_all(rep_account, rep):
     assert "HT-AGING-000" in second and "HT-AGING-050" not in second
     assert 'rel="next"' in first and 'rel="prev"' in second
     assert first.count("1,326.00") == second.count("1,326.00") >= 1
+
+
+def test_receipt_form_searches_accounts_and_lists_the_chosen_accounts_contracts(
+    contract, other_account, finance, rep, monkeypatch
+):
+    from tests.billing.conftest import signed_contract
+
+    monkeypatch.setattr("kam.accounts.selectors.ACCOUNT_OPTIONS", 1)
+    theirs = signed_contract(other_account, ["50.00"], number="HT-OTHER-1")
+    client = client_for(finance)
+    page = client.get("/billing/receipts/new/").content.decode()
+    assert 'data-testid="account-search"' in page
+    assert f'value="{contract.pk}"' not in page  # no account chosen yet: no contracts
+    found = client.get(
+        "/billing/receipts/new/accounts/", {"account_search": other_account.name}
+    ).content.decode()
+    assert f'<option value="{other_account.pk}">{other_account.name}</option>' in found
+    listed = client.get(
+        "/billing/receipts/new/contracts/", {"account": contract.account_id}
+    ).content.decode()
+    assert f'value="{contract.pk}"' in listed and f'value="{theirs.pk}"' not in listed
+    # Sent back with an error, the form keeps the account and offers its contracts.
+    refused = client.post(
+        "/billing/receipts/new/",
+        {"account": contract.account_id, "contract": contract.pk, "amount": "",
+         "received_on": "2026-01-10", "method": "bank_transfer"},
+    ).content.decode()  # fmt: skip
+    assert f'<option value="{contract.account_id}" selected>' in refused
+    assert f'<option value="{contract.pk}" selected>' in refused
+    assert not Receipt.objects.exists()
+    # Only those who record receipts may use the pickers.
+    rep_client = client_for(rep)
+    assert rep_client.get("/billing/receipts/new/accounts/").status_code == 403
+    assert rep_client.get("/billing/receipts/new/contracts/").status_code == 403

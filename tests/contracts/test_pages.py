@@ -93,7 +93,7 @@ def test_create_by_hand_only_on_editable_accounts(rep, other_rep):
 
 
 def test_new_contract_lists_a_few_accounts_and_searches_the_rest(rep, monkeypatch):
-    monkeypatch.setattr("kam.contracts.selectors.ACCOUNT_OPTIONS", 2)
+    monkeypatch.setattr("kam.accounts.selectors.ACCOUNT_OPTIONS", 2)
     now = timezone.now()
     quiet = AccountFactory(owner=rep, name="远山医院", last_activity_at=now - timedelta(days=90))
     for days in (1, 2):
