@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kam.billing.enums import AgingBucket, InvoiceStatus, ReceiptStatus
@@ -15,6 +16,7 @@ from kam.billing.models import Allocation, Invoice, Receipt
 from kam.billing.rules import invoice_visibility_q, milestone_visibility_q, receipt_visibility_q
 from kam.contracts.models import Contract, PaymentMilestone, milestone_outstanding_fen
 from kam.core.aggregates import fen, fen_subquery, fen_sum, yuan
+from kam.core.pagination import Page, paginate
 from kam.users.models import User
 
 ZERO = Decimal("0.00")
@@ -25,11 +27,12 @@ BUCKET_LIMITS: tuple[tuple[AgingBucket, int | None], ...] = (
     (AgingBucket.D91_180, 180),
     (AgingBucket.D180_PLUS, None),
 )
-GROUPINGS = {
+# Each grouping's key and label; the company is one row.
+GROUPINGS: dict[str, tuple[str, str] | None] = {
     "contract": ("contract_id", "contract__number"),
     "owner": ("contract__owner_id", "contract__owner__display_name"),
     "team": ("contract__account__team_id", "contract__account__team__name"),
-    "company": (None, None),
+    "company": None,
 }
 
 
@@ -112,22 +115,47 @@ class AgingRow:
 
 def aging(user: User, today: date, group_by: str = "contract") -> list[AgingRow]:
     """Outstanding money of the visible signed contracts, per group, with the overdue part split
-    into the aging buckets (days past the due date). One query, summed by the database in
-    integer fen over the milestones still owed (reading every billable milestone into Python
-    took a director ~200 ms)."""
-    key_field, label_field = GROUPINGS[group_by]
-    owed = milestones_owing(
-        PaymentMilestone.objects.filter(
-            milestone_visibility_q(user, as_id_sets=True), billable=True
-        )
-    ).order_by()
-    sums = {"outstanding": Sum("outstanding_fen"), **_bucket_sums(today)}
-    if key_field is None or label_field is None:
-        totals = owed.aggregate(**sums)
+    into the aging buckets (days past the due date), most overdue first. One query, summed and
+    sorted by the database in integer fen over the milestones still owed (reading every
+    billable milestone into Python took a director ~200 ms)."""
+    fields = GROUPINGS[group_by]
+    if fields is None:
+        totals = _owed(user).aggregate(**_sums(today))
         return [_aging_row(None, "", totals)] if totals["outstanding"] else []
-    grouped = owed.values(key_field, label_field).annotate(**sums)
-    result = [_aging_row(row[key_field], str(row[label_field] or ""), row) for row in grouped]
-    return sorted(result, key=lambda r: (-r.overdue, -r.outstanding, r.label))
+    return [_group_row(row, fields) for row in _grouped(user, today, fields)]
+
+
+def aging_page(user: User, today: date, fields: tuple[str, str], page: int) -> Page:
+    """One page of `aging` grouped by `fields` (by contract a director has thousands of rows,
+    finance ~40k), paged by the database; its rows are AgingRows."""
+    page_of = paginate(_grouped(user, today, fields), page)
+    page_of.object_list = [_group_row(row, fields) for row in page_of.object_list]
+    return page_of
+
+
+def _owed(user: User) -> QuerySet[PaymentMilestone]:
+    visible = milestone_visibility_q(user, as_id_sets=True)
+    return milestones_owing(PaymentMilestone.objects.filter(visible, billable=True)).order_by()
+
+
+def _grouped(user: User, today: date, fields: tuple[str, str]) -> QuerySet[Any]:
+    key_field, label_field = fields
+    label = Coalesce(F(label_field), Value(""))
+    return (
+        _owed(user)
+        .values(key_field, label_field)
+        .annotate(**_sums(today), overdue=Sum("outstanding_fen", filter=Q(due_date__lt=today)))
+        .order_by(F("overdue").desc(nulls_last=True), "-outstanding", label, key_field)
+    )
+
+
+def _group_row(row: dict[str, Any], fields: tuple[str, str]) -> AgingRow:
+    key_field, label_field = fields
+    return _aging_row(row[key_field], str(row[label_field] or ""), row)
+
+
+def _sums(today: date) -> dict[str, Sum]:
+    return {"outstanding": Sum("outstanding_fen"), **_bucket_sums(today)}
 
 
 def _bucket_sums(today: date) -> dict[str, Sum]:

@@ -18,6 +18,7 @@ from kam.billing.rules import billing_can_record
 from kam.billing.selectors import (
     GROUPINGS,
     aging,
+    aging_page,
     aging_total,
     invoice_get_visible,
     invoice_list,
@@ -229,11 +230,18 @@ def aging_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     group_by = request.GET.get("group_by", "contract")
     if group_by not in GROUPINGS:
         group_by = "contract"
-    rows = aging(request.user, timezone.localdate(), group_by)
+    today = timezone.localdate()
     # By contract a director has thousands of rows: the page shows fifty, the total all.
-    page = paginate(rows, page_number(request.GET.get("page")))
+    company = aging(request.user, today, "company")
+    fields = GROUPINGS[group_by]
+    page = (
+        None
+        if fields is None
+        else aging_page(request.user, today, fields, page_number(request.GET.get("page")))
+    )
+    rows = company if page is None else page.object_list
     context = {
-        "rows": page.object_list, "page_obj": page, "total": aging_total(rows),
+        "rows": rows, "page_obj": page, "total": company[0] if company else aging_total([]),
         "group_by": group_by,
         "groupings": [("contract", _("按合同")), ("owner", _("按负责人")), ("team", _("按团队")),
                       ("company", _("全公司"))],
