@@ -225,6 +225,8 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
                 f"/opportunities/board/{team}",
                 DASHBOARD_BUDGET_MS,
             ),
+            # The board as a rep opens it: every deal they see, no filter.
+            Operation("opportunity_board_rep", rep, "/opportunities/board/", DASHBOARD_BUDGET_MS),
             Operation(
                 "opportunity_list_rep", rep, "/opportunities/", PAGE_BUDGET_MS, list_page=True
             ),
@@ -249,8 +251,8 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
         skipped += [
             Skipped(name, note)
             for name in (
-                "opportunity_board_team_director", "opportunity_list_rep",
-                "opportunity_list_director", "api_opportunities_50_rep",
+                "opportunity_board_team_director", "opportunity_board_rep",
+                "opportunity_list_rep", "opportunity_list_director", "api_opportunities_50_rep",
             )
         ]  # fmt: skip
     operations.append(
@@ -275,6 +277,7 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
             Operation(
                 "billing_dashboard_director", director, "/billing/dashboard/", DASHBOARD_BUDGET_MS
             ),
+            Operation("billing_aging_director", director, "/billing/aging/", DASHBOARD_BUDGET_MS),
         ]
     else:
         note = "no contracts in the database"
@@ -282,7 +285,7 @@ def plan(people: Personas, scale: dict[str, int]) -> tuple[list[Operation], list
             Skipped(name, note)
             for name in (
                 "contract_list_rep", "contract_list_director", "checklist_gaps_rep",
-                "checklist_gaps_director", "billing_dashboard_director",
+                "checklist_gaps_director", "billing_dashboard_director", "billing_aging_director",
             )
         ]  # fmt: skip
     export = Operation(

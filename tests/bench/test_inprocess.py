@@ -79,9 +79,10 @@ def test_plan_skips_what_the_data_set_lacks(team_one):
     assert by_name["interaction_list_rep"].list_page
     assert {s.name for s in skipped} == {
         "account_list_page2000_director", "opportunity_board_team_director",
-        "opportunity_list_rep", "opportunity_list_director", "api_opportunities_50_rep",
-        "contract_list_rep", "contract_list_director", "checklist_gaps_rep",
-        "checklist_gaps_director", "billing_dashboard_director", "battle_map_export_director",
+        "opportunity_board_rep", "opportunity_list_rep", "opportunity_list_director",
+        "api_opportunities_50_rep", "contract_list_rep", "contract_list_director",
+        "checklist_gaps_rep", "checklist_gaps_director", "billing_dashboard_director",
+        "billing_aging_director", "battle_map_export_director",
         "pool_claim_rep", "interaction_log_rep", "opportunity_stage_move_rep",
     }  # fmt: skip
     assert not set(by_name) & {s.name for s in skipped}
