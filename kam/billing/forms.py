@@ -32,16 +32,15 @@ class ReceiptForm(forms.Form):
         # Finance records receipts against any of 100k accounts and 50k contracts: the account
         # is searched for, and the contract select holds the chosen account's contracts,
         # refilled when the account changes (a select of every row took 6 s to render).
-        account_picker(self, "account", Account.objects.all(), reverse("billing:receipt_accounts"))
-        account = self.fields["account"]
-        account.widget.attrs.update({
+        account_id = account_picker(
+            self, "account", Account.objects.all(), reverse("billing:receipt_accounts")
+        )
+        self.fields["account"].widget.attrs.update({
             "hx-get": reverse("billing:receipt_contracts"), "hx-trigger": "change",
             "hx-target": f"#{self['contract'].id_for_label}", "hx-swap": "innerHTML",
         })  # fmt: skip
         contract = cast(forms.ModelChoiceField, self.fields["contract"])
         contract.queryset = Contract.objects.all()
-        raw = self.data.get("account") if self.is_bound else None
-        account_id = int(raw) if raw is not None and str(raw).isdigit() else None
         contract.widget.choices = lambda: [
             ("", contract.empty_label),
             *receipt_contract_options(account_id),

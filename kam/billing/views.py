@@ -19,7 +19,6 @@ from kam.billing.selectors import (
     GROUPINGS,
     aging,
     aging_page,
-    aging_total,
     invoice_get_visible,
     invoice_list,
     milestone_get_visible,
@@ -241,7 +240,7 @@ def aging_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     rows = company if page is None else page.object_list
     context = {
-        "rows": rows, "page_obj": page, "total": company[0] if company else aging_total([]),
+        "rows": rows, "page_obj": page, "total": company[0] if company else None,
         "group_by": group_by,
         "groupings": [("contract", _("按合同")), ("owner", _("按负责人")), ("team", _("按团队")),
                       ("company", _("全公司"))],
