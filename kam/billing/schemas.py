@@ -118,6 +118,7 @@ class AgingOut(Schema):
     group_by: str
     today: date
     rows: list[AgingRowOut]
+    next_offset: int | None = Field(description="The next page's offset; null on the last.")
     total: AgingRowOut
 
 

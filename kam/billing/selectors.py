@@ -133,6 +133,15 @@ def aging_page(user: User, today: date, fields: tuple[str, str], page: int) -> P
     return page_of
 
 
+def aging_rows(
+    user: User, today: date, fields: tuple[str, str], offset: int, limit: int
+) -> list[AgingRow]:
+    """`limit` rows of `aging` grouped by `fields` from `offset`, paged by the database (the
+    API)."""
+    rows = _grouped(user, today, fields)[offset : offset + limit]
+    return [_group_row(row, fields) for row in rows]
+
+
 def _owed(user: User) -> QuerySet[PaymentMilestone]:
     visible = milestone_visibility_q(user, as_id_sets=True)
     return milestones_owing(PaymentMilestone.objects.filter(visible, billable=True)).order_by()

@@ -112,3 +112,21 @@ def test_receipt_form_searches_accounts_and_lists_the_chosen_accounts_contracts(
     rep_client = client_for(rep)
     assert rep_client.get("/billing/receipts/new/accounts/").status_code == 403
     assert rep_client.get("/billing/receipts/new/contracts/").status_code == 403
+
+
+def test_aging_api_pages_the_rows_and_totals_them_all(rep_account, rep):
+    from django.test import Client
+
+    from kam.users.services import api_token_create
+    from tests.billing.conftest import signed_contract
+
+    for n in range(3):
+        signed_contract(rep_account, [f"{n + 1}.00"], number=f"HT-API-{n}")
+    _token, key = api_token_create(user=rep, name="aging")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    first = Client().get("/api/billing/aging", {"limit": 2}, **auth).json()
+    rest = Client().get("/api/billing/aging", {"limit": 2, "offset": 2}, **auth).json()
+    assert [row["label"] for row in first["rows"]] == ["HT-API-2", "HT-API-1"]
+    assert first["next_offset"] == 2
+    assert [row["label"] for row in rest["rows"]] == ["HT-API-0"] and rest["next_offset"] is None
+    assert first["total"]["outstanding"] == rest["total"]["outstanding"] == "6.00"
