@@ -188,7 +188,9 @@ def parent_options(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("parent_search", ""),
         exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
     )
-    return render(request, "accounts/form.html#parent_options", {"options": options})
+    return render(
+        request, "partials/account_options.html", {"options": options, "empty_label": _("（无）")}
+    )
 
 
 # ---- create / edit --------------------------------------------------------------------------
