@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -130,13 +130,13 @@ def pool_accounts_endpoint(
 
 @router.post("/accounts/{account_id}/claim", response={200: ClaimOut, 409: RefusedOut})
 def claim_endpoint(request: HttpRequest, account_id: int) -> Any:
-    user = api_user(request)
-    account = account_get_visible(user, account_id)
     try:
-        return Status(200, pool_claim(account_id=account.pk, actor=user))
+        return Status(200, pool_claim(account_id=account_id, actor=api_user(request)))
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     except ValidationError as error:
+        if error.code == "missing":  # or not visible: the same answer as any unknown id
+            raise Http404 from None
         return Status(409, {"detail": " ".join(error.messages), "code": error.code or ""})
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kam.accounts.selectors import account_get_visible
 from kam.core.forms import form_add_service_errors
 from kam.core.http import AuthenticatedHttpRequest
+from kam.core.links import keyed_url
 from kam.core.pagination import page_number, paginate
 from kam.pools.forms import AssignForm, PoolFilterForm, PoolForm, ReleaseForm
 from kam.pools.models import Pool, RecallRule
@@ -73,25 +74,23 @@ def pool_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def claim(request: AuthenticatedHttpRequest, account_pk: int) -> HttpResponse:
     try:
-        account = account_get_visible(request.user, account_pk)
-    except Http404:
-        if not request.htmx:
-            raise
-        # Someone else won the race since the page loaded; the account is theirs now. The
-        # message is the same for any id, so it tells a prober nothing.
-        context = {"error": _("该客户已不在公海中，可能已被他人领取。"), "claimed": False}
-        return render(request, "pools/pool.html#claim-result", context)
-    error = ""
-    try:
-        account = pool_claim(account_id=account.pk, actor=request.user)
+        account = pool_claim(account_id=account_pk, actor=request.user)
     except (ValidationError, PermissionDenied) as refusal:
-        error = _refusal_text(refusal)
-    if request.htmx:
-        context = {"account": account, "error": error, "claimed": not error}
-        return render(request, "pools/pool.html#claim-result", context)
-    if error:
+        if isinstance(refusal, ValidationError) and refusal.code == "missing":
+            if not request.htmx:
+                raise Http404 from None
+            # Someone else won the race since the page loaded; the account is theirs now. The
+            # message is the same for any id, so it tells a prober nothing.
+            error = _("该客户已不在公海中，可能已被他人领取。")
+        else:
+            error = _refusal_text(refusal)
+        if request.htmx:
+            return render(request, "pools/pool.html#claim-result", {"error": error})
         messages.error(request, error)
-        return redirect(request.POST.get("next") or account.get_absolute_url())
+        return redirect(request.POST.get("next") or keyed_url("accounts:detail", account_pk))
+    if request.htmx:
+        context = {"account": account, "claimed": True}
+        return render(request, "pools/pool.html#claim-result", context)
     messages.success(request, _("已领取“%(name)s”。") % {"name": account.name})
     return redirect(account.get_absolute_url())
 

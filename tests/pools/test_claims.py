@@ -8,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kam.accounts.enums import AccountStatus
-from kam.accounts.models import OwnerChange
+from kam.accounts.models import Account, OwnerChange
 from kam.accounts.services import account_change_owner
 from kam.interactions.services import interaction_create
 from kam.notifications.models import Notification
+from kam.opportunities.enums import StageKind
+from kam.opportunities.models import Stage
 from kam.pools.enums import PoolEventKind
 from kam.pools.models import Placement, PoolEvent
 from kam.pools.services.claims import pool_assign, pool_claim, pool_release
 from kam.pools.services.protection import placement_refresh
-from tests.factories import AccountFactory, UserFactory
+from tests.factories import AccountFactory, OpportunityFactory, UserFactory
 from tests.pools.conftest import held, pooled
 
 
@@ -42,9 +44,21 @@ def test_claiming_a_pool_account_makes_the_claimer_its_owner_with_a_fresh_clock(
     assert OwnerChange.objects.filter(account=account, to_owner=rep).exists()
 
 
-def test_an_owned_account_cannot_be_claimed_while_protected(pool, rep, other_rep):
-    account = held(other_rep, days_ago=10)
-    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "protected"
+def test_an_owned_account_cannot_be_claimed_while_protected(pool, rep, manager):
+    account = held(rep, days_ago=10)
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=manager)) == "protected"
+    account.refresh_from_db()
+    assert account.owner == rep
+
+
+def test_a_claimer_who_cannot_see_the_account_learns_nothing_about_it(pool, rep, other_rep):
+    account = held(other_rep, days_ago=10, name="保密医院")
+
+    with pytest.raises(ValidationError) as caught:
+        pool_claim(account_id=account.pk, actor=rep)
+
+    assert caught.value.code == "missing"
+    assert "保密医院" not in str(caught.value) and str(other_rep) not in str(caught.value)
     account.refresh_from_db()
     assert account.owner == other_rep
 
@@ -62,13 +76,13 @@ def test_a_lapsed_account_is_claimable_at_once_without_any_job(pool, rep, other_
     assert account.name in lost.title
 
 
-def test_follow_up_extends_protection(pool, rep, other_rep):
-    account = held(other_rep, days_ago=29)
+def test_follow_up_extends_protection(pool, rep, manager):
+    account = held(rep, days_ago=29)
     interaction_create(
-        account=account, actor=other_rep,
+        account=account, actor=rep,
         data={"kind": "visit", "occurred_at": timezone.now(), "subject": "回访", "content": "x"},
     )  # fmt: skip
-    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "protected"
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=manager)) == "protected"
 
 
 def test_a_signed_customer_is_never_claimable(pool, rep):
@@ -125,6 +139,36 @@ def test_only_allowed_teams_claim_from_a_restricted_pool(pool, rep, other_rep, t
     pool_claim(account_id=account.pk, actor=other_rep)
 
 
+def test_a_rep_without_a_team_claims_only_from_pools_open_to_all(pool, team_two):
+    rep = UserFactory(role="account_manager", team=None)
+    pool.teams.set([team_two])
+    with pytest.raises(PermissionDenied):
+        pool_claim(account_id=pooled().pk, actor=rep)
+    pool.teams.clear()
+    pool_claim(account_id=pooled().pk, actor=rep)
+
+
+@pytest.mark.parametrize("grade", ["A", "B", "C"])
+@pytest.mark.parametrize("deal", ["none", "open", "won"])
+def test_a_claims_deadline_is_the_one_derived_afresh(pool, rep, grade, deal):
+    # The claim reads the deals' facts and the grade's rules with the rows it locks.
+    account = pooled(grade=grade)
+    if deal != "none":
+        stage = OpportunityFactory.build().stage
+        if deal == "won":
+            stage = Stage.objects.get(process=stage.process, kind=StageKind.WON)
+        OpportunityFactory(account=account, stage=stage, owner=rep)
+
+    pool_claim(account_id=account.pk, actor=rep)
+
+    claimed = Placement.objects.get(account=account)
+    derived = placement_refresh(Account.objects.get(pk=account.pk))
+    assert (claimed.protected_until, claimed.lapse_trigger) == (
+        derived.protected_until, derived.lapse_trigger,
+    )  # fmt: skip
+    assert (claimed.protected_until is None) == (deal == "won")
+
+
 def test_managers_and_finance_do_not_claim_for_themselves(pool, finance, director):
     account = pooled()
     for person in (finance, director):
@@ -177,11 +221,13 @@ def test_accounts_created_in_a_matching_pool(pool, rep, db):
     assert placement_refresh(elsewhere).pool == pool
 
 
-def test_claiming_again_is_refused_clearly(pool, rep, colleague):
+def test_claiming_again_is_refused_clearly(pool, rep, manager, colleague):
     account = pooled()
     pool_claim(account_id=account.pk, actor=rep)
     assert refused_code(lambda: pool_claim(account_id=account.pk, actor=rep)) == "own"
-    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=colleague)) == "protected"
+    # The rep's manager sees whose it is; a colleague no longer sees it at all.
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=manager)) == "protected"
+    assert refused_code(lambda: pool_claim(account_id=account.pk, actor=colleague)) == "missing"
 
 
 def test_users_without_a_team_zone_default_to_shanghai_for_the_daily_limit(pool):

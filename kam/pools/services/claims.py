@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Func, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,15 +24,28 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.enums import AccountStatus
 from kam.accounts.models import Account, OwnerChange
-from kam.accounts.rules import account_can_edit, owner_scope_ids
+from kam.accounts.rules import account_can_edit, account_visibility_q, owner_scope_ids
 from kam.audit.services import audit_record_changes, audit_snapshot
 from kam.core.versioning import stale_record_error
 from kam.notifications.enums import NotificationKind
 from kam.notifications.services import notify
 from kam.pools.enums import PoolEventKind, RecallTrigger
 from kam.pools.models import Placement, Pool, PoolEvent
-from kam.pools.rules import CLAIMING_ROLES, pool_can_configure, pool_claim_refusal
-from kam.pools.services.protection import is_lapsed, placement_refresh, pool_for_account
+from kam.pools.rules import (
+    CLAIMING_ROLES,
+    pool_can_configure,
+    pool_claim_refusal,
+    pool_team_barred,
+)
+from kam.pools.services.protection import (
+    DeadlineFacts,
+    deadline_columns,
+    deadline_facts,
+    is_lapsed,
+    placement_refresh,
+    pool_for_account,
+    rules_columns,
+)
 from kam.search.services import search_index_pool_event
 from kam.users.enums import Role
 from kam.users.models import User
@@ -115,29 +128,44 @@ def _refused(message: str, code: str) -> ValidationError:
 # account (events, audit rows) take KEY SHARE locks, which this does not block — a plain FOR
 # UPDATE on the user row could deadlock with a claim that records that user as former owner.
 def _lock_user(user: User) -> None:
+    if not connection.features.has_select_for_update:
+        return  # SQLite: the transaction's BEGIN IMMEDIATE already serialises every write
     list(
         User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True)
     )
 
 
-def _lock_account(account_id: int) -> Account:
+def _lock_account(account_id: int, *, claimer: User | None = None) -> Account:
+    """The account, locked. For a claim, only if the claimer sees it (decided under the lock,
+    so a claim never takes an account that stopped being visible while it waited), and with
+    its deals' facts for the new deadline (`deadline_columns`)."""
+    accounts = Account.objects.select_for_update(no_key=True)
+    if claimer is not None:
+        accounts = accounts.filter(account_visibility_q(claimer)).annotate(**deadline_columns())
     try:
-        return Account.objects.select_for_update(no_key=True).get(pk=account_id)
+        return accounts.get(pk=account_id)
     except Account.DoesNotExist:
         raise _refused(_("该客户不存在或已被合并。"), "missing") from None
 
 
-def _placement(account: Account) -> Placement:
+def _placement(account: Account, *, claimer: User | None = None) -> Placement:
+    """The account's placement, locked, with its pool. For a claim, also whether the pool's
+    teams bar the claimer's (`team_barred`) and the account grade's rules (`rules_columns`),
+    unless the placement is new (then the claim reads them itself)."""
     # The pool comes with the row, unlocked (OF self): locking it would queue every claim of
     # the pool behind one another. A placement's pool only changes under its account's lock
     # (_transfer, pool_move), which every caller holds or has taken by writing the account, so
     # the join cannot change while this waits (PostgreSQL would then drop the row).
-    placement = (
+    placements = (
         Placement.objects.select_for_update(no_key=True, of=("self",))
         .select_related("pool")
         .filter(account_id=account.pk)
-        .first()
     )
+    if claimer is not None:
+        placements = placements.annotate(
+            team_barred=pool_team_barred(claimer), **rules_columns(account.grade)
+        )
+    placement = placements.first()
     if placement is None:
         placement = placement_refresh(account)
     return placement
@@ -169,6 +197,7 @@ def _transfer(
     kind: str,
     reason: str,
     now: datetime,
+    facts: DeadlineFacts | None = None,
 ) -> Account:
     from_owner_id = account.owner_id
     before = audit_snapshot(account, ["owner", "team"])
@@ -193,7 +222,10 @@ def _transfer(
         # Back in the pool: the account goes to whichever pool its data matches now.
         placement.pool = pool_for_account(account)
         Placement.objects.filter(pk=placement.pk).update(pool=placement.pool)
-    placement_refresh(account, claimed_at=now if to_user is not None else None, placement=placement)
+    placement_refresh(
+        account, claimed_at=now if to_user is not None else None, placement=placement,
+        facts=facts,
+    )  # fmt: skip
     return account
 
 
@@ -219,10 +251,10 @@ def pool_claim(*, account_id: int, actor: User, now: datetime | None = None) -> 
     """
     now = now or timezone.now()
     _lock_user(actor)
-    account = _lock_account(account_id)
-    placement = _placement(account)
+    account = _lock_account(account_id, claimer=actor)
+    placement = _placement(account, claimer=actor)
     pool = placement.pool
-    refusal = pool_claim_refusal(actor, pool)
+    refusal = pool_claim_refusal(actor, pool, team_barred=getattr(placement, "team_barred", None))
     if refusal:
         raise PermissionDenied(refusal)
     if account.owner_id == actor.pk:
@@ -269,9 +301,11 @@ def pool_claim(*, account_id: int, actor: User, now: datetime | None = None) -> 
     former_owner_id = account.owner_id
     if lapsed:
         _record_recall(account=account, placement=placement, now=now)
+    # A new placement was read without the claim's columns.
+    facts = deadline_facts(account, placement) if hasattr(placement, "team_barred") else None
     _transfer(
         account=account, placement=placement, to_user=actor, actor=actor,
-        kind=PoolEventKind.CLAIM, reason="", now=now,
+        kind=PoolEventKind.CLAIM, reason="", now=now, facts=facts,
     )  # fmt: skip
     _notify_lost(
         account, former_owner_id,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,6 +91,49 @@ def _pool_rules(pool: Pool) -> list[tuple[str, str, int]]:
     return list(RecallRule.objects.filter(pool=pool).values_list("grade", "trigger", "days"))
 
 
+@dataclass(frozen=True)
+class DeadlineFacts:
+    """What an owned prospect's deadline reads besides its account and placement, for a
+    caller that read it with those rows (`deadline_columns`, `rules_columns`)."""
+
+    newest_deal: datetime | None
+    won: bool
+    rules: list[tuple[str, str, int]]  # the grade's rules in the placement's pool
+
+
+def deadline_columns() -> dict[str, Exists | Subquery]:
+    """`_deal_facts` of one account as columns of a query of accounts."""
+    deals = Opportunity.objects.filter(account_id=OuterRef("pk"))
+    return {
+        "newest_deal": Subquery(deals.order_by("-created_at").values("created_at")[:1]),
+        "won_deal": Exists(deals.filter(stage__kind=StageKind.WON)),
+    }
+
+
+def rules_columns(grade: str) -> dict[str, Subquery]:
+    """The days of each of the grade's rules in the pool, as columns of a query of placements
+    (a rule is unique per pool, grade and trigger)."""
+    return {
+        f"rule_{trigger}": Subquery(
+            RecallRule.objects.filter(pool_id=OuterRef("pool_id"), grade=grade, trigger=trigger)
+            .order_by()
+            .values("days")[:1]
+        )
+        for trigger in RecallTrigger
+    }
+
+
+def deadline_facts(account: Account, placement: Placement) -> DeadlineFacts:
+    """The facts of an account read with `deadline_columns` and of its placement read with
+    `rules_columns` for the account's grade."""
+    rules = [
+        (account.grade, str(trigger), days)
+        for trigger in RecallTrigger
+        if (days := getattr(placement, f"rule_{trigger}")) is not None
+    ]
+    return DeadlineFacts(account.newest_deal, account.won_deal, rules)  # type: ignore[attr-defined]
+
+
 def _deal_facts(account_ids: list[int]) -> dict[int, tuple[datetime | None, bool]]:
     rows = (
         Opportunity.objects.filter(account_id__in=account_ids)
@@ -120,16 +163,24 @@ def recall_applies(account: Account) -> bool:
     return account.owner_id is not None and account.status == AccountStatus.PROSPECT
 
 
-def _deadline(account: Account, placement: Placement) -> tuple[datetime | None, str]:
-    """`protection_deadline` of one account, reading its deals and its pool's rules only when
-    they can matter: an account in the pool or a customer is never recalled (most visits are
-    to customers), and a won deal ends the clock whatever the rules say."""
+def _deadline(
+    account: Account, placement: Placement, known: DeadlineFacts | None
+) -> tuple[datetime | None, str]:
+    """`protection_deadline` of one account, reading its deals and its pool's rules (unless
+    `known`) only when they can matter: an account in the pool or a customer is never
+    recalled (most visits are to customers), and a won deal ends the clock whatever the rules
+    say."""
     if not recall_applies(account):
         return None, ""
-    inputs = _inputs(account, placement, _deal_facts([account.pk]).get(account.pk))
+    if known is not None:
+        facts: tuple[datetime | None, bool] | None = (known.newest_deal, known.won)
+    else:
+        facts = _deal_facts([account.pk]).get(account.pk)
+    inputs = _inputs(account, placement, facts)
     if inputs.signed:
         return None, ""
-    return protection_deadline(inputs, _pool_rules(placement.pool), placement.pool.protection_days)
+    rules = known.rules if known is not None else _pool_rules(placement.pool)
+    return protection_deadline(inputs, rules, placement.pool.protection_days)
 
 
 def _derived(placement: Placement) -> tuple[object, ...]:
@@ -140,12 +191,17 @@ def _derived(placement: Placement) -> tuple[object, ...]:
 
 
 def placement_refresh(
-    account: Account, *, claimed_at: datetime | None = None, placement: Placement | None = None
+    account: Account,
+    *,
+    claimed_at: datetime | None = None,
+    placement: Placement | None = None,
+    facts: DeadlineFacts | None = None,
 ) -> Placement:
     """Recompute the account's deadline (creating its placement on first use). Pass
     `claimed_at` when the account has just changed hands: the new owner's clock starts then.
-    A caller that has just read the placement (with its pool) passes it: no second read. An
-    unchanged placement is not written (a visit to a customer changes nothing here)."""
+    A caller that has just read the placement (with its pool) passes it, and the deadline's
+    `facts` if it read them too: no second read. An unchanged placement is not written (a
+    visit to a customer changes nothing here)."""
     if placement is None:
         placement = Placement.objects.filter(account_id=account.pk).select_related("pool").first()
     if placement is None:
@@ -156,7 +212,7 @@ def placement_refresh(
         placement.warned_at = None
     if account.owner_id is None:
         placement.claimed_at = None
-    deadline, trigger = _deadline(account, placement)
+    deadline, trigger = _deadline(account, placement, facts)
     if deadline != placement.protected_until:
         placement.warned_at = None
     placement.protected_until = deadline
