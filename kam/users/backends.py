@@ -2,16 +2,20 @@
 (the export buttons of every list), and Django reads them in two more queries, the user's own
 and their groups'. The session's user is read with their permission names aggregated into one
 column, their subordinates' ids (which every visibility check needs) in another, and their
-team; other users' permissions, when asked for, in one query."""
+team; other users' permissions, when asked for, in one query. That query is compiled once per
+process (`PreparedQuery`): building and compiling it took ~1.4 ms of every request, running
+it ~0.2 ms."""
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Concat
 
-from kam.users.models import User
+from kam.core.prepared import PreparedQuery
+from kam.users.models import Team, User
 from kam.users.selectors import SUBORDINATES_PRELOADED, subordinate_ids_column
 
 # Permission names are "app_label.codename": no spaces.
@@ -32,22 +36,56 @@ def _permission_names_of_row() -> Subquery:
     )
 
 
+_USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
+_TEAM_FIELDS = tuple(field.attname for field in Team._meta.concrete_fields)
+_TEAM_COLUMNS = tuple(f"team__{name}" for name in _TEAM_FIELDS)
+
+
+def _session_user_row(user_id: int) -> Any:
+    return (
+        User._default_manager.annotate(
+            permission_names=_permission_names_of_row(),
+            **{SUBORDINATES_PRELOADED: subordinate_ids_column(user_id)},
+        )
+        .filter(pk=user_id)
+        .values_list(*_USER_FIELDS, *_TEAM_COLUMNS, "permission_names", SUBORDINATES_PRELOADED)
+    )
+
+
+_SESSION_USER = PreparedQuery(_session_user_row, [int])
+
+
+def _session_user(user_id: int) -> tuple[User, str] | None:
+    """The user with their team and subordinates, as the queryset would give them, and their
+    permission names."""
+    rows = _SESSION_USER.run(user_id)
+    if not rows:
+        return None
+    row = rows[0]
+    users_end = len(_USER_FIELDS)
+    teams_end = users_end + len(_TEAM_FIELDS)
+    user = User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, row[:users_end])
+    team_values = row[users_end:teams_end]
+    if team_values[0] is not None:
+        user.team = Team.from_db(DEFAULT_DB_ALIAS, _TEAM_FIELDS, team_values)
+    permission_names, subordinates = row[teams_end:]
+    setattr(user, SUBORDINATES_PRELOADED, subordinates)
+    return user, permission_names or ""
+
+
 class PermissionsInOneQuery(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = (
-            User._default_manager.annotate(
-                permission_names=_permission_names_of_row(),
-                **{SUBORDINATES_PRELOADED: subordinate_ids_column(user_id)},
-            )
-            .select_related("team")
-            .filter(pk=user_id)
-            .first()
-        )
-        if user is None or not self.user_can_authenticate(user):
+        try:
+            key = int(user_id)
+        except (TypeError, ValueError):
             return None
+        found = _session_user(key)
+        if found is None or not self.user_can_authenticate(found[0]):
+            return None
+        user, permission_names = found
         if not user.is_superuser:
-            names: str = user.permission_names or ""
-            user._perm_cache = set(names.split(_SEPARATOR)) - {""}  # type: ignore[attr-defined]
+            granted = set(permission_names.split(_SEPARATOR)) - {""}
+            user._perm_cache = granted  # type: ignore[attr-defined]
         return user
 
     def get_all_permissions(

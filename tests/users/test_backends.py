@@ -4,6 +4,7 @@ model backend gives them."""
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from kam.users.backends import PermissionsInOneQuery
 from kam.users.models import User
@@ -104,3 +105,23 @@ def test_the_session_user_comes_with_their_subordinates_and_team(django_assert_n
         reps[0].direct_reports.get().pk,
     }
     assert user_subordinate_ids(_fresh(reps[1])) == set()
+
+
+def test_the_session_user_is_the_row_as_the_orm_reads_it(team_one, django_assert_num_queries):
+    """The prepared query gives every field (converted: booleans, times) and the team."""
+    with_team = UserFactory(team=team_one, last_login=timezone.now(), email="a@example.com")
+    without_team = UserFactory(team=None)
+    backend = PermissionsInOneQuery()
+    for user in (with_team, without_team):
+        loaded = backend.get_user(str(user.pk))  # the session keeps the id as text
+        fresh = User.objects.select_related("team").get(pk=user.pk)
+        assert loaded is not None and not loaded._state.adding
+        for field in User._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(fresh, field.attname), field.name
+        with django_assert_num_queries(0):
+            assert loaded.team == fresh.team
+            if fresh.team is not None:
+                assert (loaded.team.name, loaded.team.parent_id) == (
+                    fresh.team.name, fresh.team.parent_id,
+                )  # fmt: skip
+    assert backend.get_user("not a number") is None
