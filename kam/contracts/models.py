@@ -127,12 +127,6 @@ class PaymentMilestone(models.Model):
                 fields=["account", "billable", "due_date", "amount", "allocated_fen"],
                 name="milestone_account_money",
             ),
-            # What each contract's milestones still owe by a day, from the index alone (the
-            # scorecards' overdue column per owner: SQLite 114 → 52 ms for everyone's card).
-            models.Index(
-                fields=["contract", "due_date", "amount", "allocated_fen"],
-                name="milestone_contract_money",
-            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["contract", "position"], name="milestone_position"),
